@@ -1,0 +1,195 @@
+#include "gateway/app/run.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <algorithm>
+#include <csignal>
+#include <iostream>
+#include <set>
+#include <thread>
+
+#include "adapters/intake/input_decoders.h"
+#include "adapters/kafka/embedded_cluster.h"
+#include "adapters/kafka/kafka_config.h"
+#include "adapters/kafka/kafka_pipeline.h"
+#include "adapters/kafka/topic_io.h"
+#include "gateway/app/config_loading.h"
+#include "gateway/app/env_expansion.h"
+#include "gateway/app/feed_report.h"
+#include "gateway/app/sample_feed.h"
+
+namespace gw::app {
+namespace {
+
+// Every topic the gateway reads or writes, so that they exist before it starts.
+std::vector<std::string> needed_topics(const GatewayConfig& gateway, const RoutingConfig& routing) {
+  std::set<std::string> topics;
+  for (const InputSpec& in : gateway.inputs) topics.insert(in.topic);
+  for (const Department& d : routing.departments) topics.insert(d.topic);
+  topics.insert(gateway.dead_letter_topic);
+  return {topics.begin(), topics.end()};
+}
+
+bool expand_secrets(KafkaSettings& kafka) {
+  std::vector<std::string> problems;
+  expand_env(kafka.properties, "kafka.properties", process_env, problems);
+  expand_env(kafka.consumer_properties, "kafka.consumer_properties", process_env, problems);
+  expand_env(kafka.producer_properties, "kafka.producer_properties", process_env, problems);
+  for (const std::string& p : problems) std::cerr << p << "\n";
+  return problems.empty();
+}
+
+// Produces the samples (each keyed by its origin, so a dead letter names its sample file),
+// then, on the io thread, waits until the pipeline has consumed and committed them all and
+// prints where they went. Runs on its own thread: producing blocks. The handlers it posts
+// outlive this function: they capture only values and objects that live as long as run().
+void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings,
+          const GatewayConfig& gateway, const RoutingConfig& routing, boost::asio::io_context& io,
+          KafkaPipeline& pipeline, bool exit_after_feed) {
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_topic;
+  for (const SampleInput& s : samples) by_topic[s.topic].emplace_back(s.origin, s.bytes);
+  try {
+    for (const auto& [topic, records] : by_topic) produce_records(settings, topic, records);
+  } catch (const std::exception& e) {
+    spdlog::error("feeding the samples failed: {}", e.what());
+    return;
+  }
+  spdlog::info("fed {} sample inputs; waiting until the gateway has committed them", samples.size());
+  // Pointers, not references: these objects live in run(), longer than this thread.
+  const KafkaSettings* kafka = &settings;
+  const GatewayConfig* config = &gateway;
+  const RoutingConfig* routes = &routing;
+  KafkaPipeline* loop = &pipeline;
+  boost::asio::post(io, [=, count = samples.size()] {
+    loop->when_caught_up([=] {
+      std::vector<ConsumedRecord> cases;
+      std::vector<ConsumedRecord> dead;
+      try {
+        for (const Department& d : routes->departments) {
+          auto records = read_topic(*kafka, d.topic);
+          cases.insert(cases.end(), records.begin(), records.end());
+        }
+        dead = read_topic(*kafka, config->dead_letter_topic);
+      } catch (const std::exception& e) {
+        spdlog::error("reading the outputs back failed: {}", e.what());
+      }
+      print_feed_report(std::cout, *routes, count, cases, dead);
+      if (exit_after_feed) {
+        loop->stop();
+      } else {
+        std::cout << "\nThe gateway keeps running; Ctrl-C stops it.\n";
+      }
+      std::cout.flush();
+    });
+  });
+}
+
+}  // namespace
+
+int run(const RunOptions& options) {
+  auto gateway = load_gateway(options.config_path, std::cerr);
+  if (!gateway) return 2;
+  auto table = load_route_table(gateway->routing_file, std::cerr);
+  if (!table) return 2;
+  spdlog::set_level(spdlog::level::from_str(gateway->log_level));
+  KafkaSettings settings = gateway->kafka;
+  if (!expand_secrets(settings)) return 2;
+
+  std::vector<SampleInput> samples;
+  if (!options.feed_dir.empty()) {
+    try {
+      samples = read_samples(options.feed_dir);
+    } catch (const std::exception& e) {
+      std::cerr << e.what() << "\n";
+      return 2;
+    }
+    for (const SampleInput& s : samples) {
+      bool known = std::any_of(gateway->inputs.begin(), gateway->inputs.end(),
+                               [&](const InputSpec& in) { return in.topic == s.topic; });
+      if (!known) {
+        std::cerr << options.feed_dir << "/" << s.topic << ": no input topic of that name in "
+                  << gateway->file << "\n";
+        return 2;
+      }
+    }
+  }
+
+  std::vector<std::string> topics = needed_topics(*gateway, table->config());
+  std::unique_ptr<EmbeddedCluster> embedded;
+  try {
+    if (settings.brokers.empty()) {
+      embedded = std::make_unique<EmbeddedCluster>(1);
+      settings.brokers = embedded->bootstrap();
+      create_topics(*embedded, topics, settings.topic_partitions, 1);
+      std::cout << "Embedded Kafka (librdkafka mock cluster) at " << settings.brokers << "\n"
+                << EmbeddedCluster::warning() << "\n"
+                << "Try: kcat -b " << settings.brokers << " -L\n";
+    } else {
+      create_topics(settings, topics, settings.topic_partitions, settings.replication_factor);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("Kafka is not usable: {}", e.what());
+    return 1;
+  }
+
+  CaseProcessor processor([table] { return table; }, gateway->dead_letter_topic);
+  KafkaPipelineOptions pipeline_options;
+  for (const InputSpec& in : gateway->inputs) {
+    processor.add_input(in.topic, make_input_decoder(in));
+    pipeline_options.input_topics.push_back(in.topic);
+  }
+
+  boost::asio::io_context io;
+  int exit_code = 0;
+  pipeline_options.on_fatal_error = [&](const std::string& reason) {
+    spdlog::critical("stopping: {}", reason);
+    exit_code = 1;
+  };
+  std::unique_ptr<KafkaPipeline> pipeline;
+  try {
+    pipeline = std::make_unique<KafkaPipeline>(io, settings, pipeline_options, processor);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  pipeline->start();
+  std::cout << "Consuming";
+  for (const std::string& t : pipeline_options.input_topics) std::cout << " " << t;
+  std::cout << " as group " << settings.group_id << "; routing with " << gateway->routing_file
+            << " (" << table->config().rules.size() << " rules); dead letters to "
+            << gateway->dead_letter_topic << "\n";
+  std::cout.flush();
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping consumption, draining in-flight outputs", signal);
+    StopReport report = pipeline->stop();
+    if (!report.drained || !report.committed) {
+      spdlog::warn("stopped with {} outputs unacknowledged{}; their inputs were not committed "
+                   "and will be consumed again",
+                   report.abandoned, report.committed ? "" : " and the final commit failed");
+      exit_code = 1;
+    }
+  });
+
+  std::thread feeder;
+  if (!samples.empty()) {
+    feeder = std::thread(feed, std::cref(samples), std::cref(settings), std::cref(*gateway),
+                         std::cref(table->config()), std::ref(io), std::ref(*pipeline),
+                         options.exit_after_feed);
+  }
+  // Runs until the pipeline has stopped (signal, --exit-after-feed, fatal error) and the
+  // signal wait is gone.
+  while (!pipeline->stopped()) {
+    if (io.run_one() == 0) break;
+  }
+  if (feeder.joinable()) feeder.join();
+  signals.cancel();
+  return exit_code;
+}
+
+}  // namespace gw::app

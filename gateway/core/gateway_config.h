@@ -1,0 +1,58 @@
+// The gateway's own configuration (config/gateway.yaml) after parsing and validation
+// (gateway_yaml.h). Routing lives in its own file (routing_config.h), named here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gateway/core/case.h"
+#include "gateway/core/routing_config.h"
+
+namespace gw {
+
+enum class InputFormat : std::uint8_t { hotline, grid };
+enum class Charset : std::uint8_t { utf8, gbk, gb18030 };
+std::string_view to_string(InputFormat f);
+std::string_view to_string(Charset c);
+
+// How grid severities 1-4 map to priorities. DOMAIN.md does not fix the direction; the
+// default reads 4 as the most severe and admins can change it.
+struct GridOptions {
+  Priority severity_priority[5] = {Priority::normal, Priority::normal, Priority::normal,
+                                   Priority::urgent, Priority::critical};
+};
+
+// One input: a Kafka topic (or, later, a webhook) carrying one upstream format.
+struct InputSpec {
+  std::string topic;
+  InputFormat format = InputFormat::hotline;
+  Charset charset = Charset::utf8;
+  std::size_t max_bytes = 1 << 20;  // larger inputs are refused as too_large
+  GridOptions grid;
+  SourcePos pos;
+};
+
+struct KafkaSettings {
+  // Empty: start librdkafka's in-process mock cluster (the embedded mode).
+  std::string brokers;
+  std::string group_id = "case-gateway";
+  // Passed to librdkafka as they are, e.g. security.protocol, sasl.mechanism, ssl.ca.location.
+  std::map<std::string, std::string> properties;           // both consumer and producer
+  std::map<std::string, std::string> consumer_properties;  // consumer only
+  std::map<std::string, std::string> producer_properties;  // producer only
+  int topic_partitions = 6;    // for topics the gateway creates
+  int replication_factor = 1;  // for topics the gateway creates
+};
+
+struct GatewayConfig {
+  std::string file;          // where it was loaded from
+  std::string routing_file;  // absolute, or relative to the gateway config's folder
+  KafkaSettings kafka;
+  std::vector<InputSpec> inputs;
+  std::string dead_letter_topic = "gateway.dead-letter";
+  std::string log_level = "info";
+};
+
+}  // namespace gw
