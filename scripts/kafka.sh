@@ -90,9 +90,12 @@ cmd_fetch() {
     say "fetching Kafka jars from Maven Central into $LIBS ..."
     # -C: fail on checksum mismatch instead of warning.
     # shellcheck disable=SC2086
-    mvn -B -q -C -Dstyle.color=never -f "$POM" ${KAFKA_MVN_ARGS:-} \
-        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" >&2 \
-        || die "mvn dependency:copy-dependencies failed"
+    if ! mvn -B -q -C -Dstyle.color=never -f "$POM" ${KAFKA_MVN_ARGS:-} \
+            dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" \
+            </dev/null >"$KDIR/fetch.log" 2>&1; then
+        cat "$KDIR/fetch.log" >&2
+        die "mvn dependency:copy-dependencies failed (log: $KDIR/fetch.log)"
+    fi
     compgen -G "$tmp/kafka_2.13-*.jar" >/dev/null || die "no kafka_2.13 jar in $tmp"
     {
         sha256sum "$POM" | cut -d' ' -f1
