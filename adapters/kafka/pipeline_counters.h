@@ -1,0 +1,27 @@
+// What the Kafka pipeline has done since it started: for `gateway run`'s report and, later,
+// metrics. A snapshot copied out on the pipeline's io thread.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace gw {
+
+struct PipelineCounters {
+  std::uint64_t records_consumed = 0;
+  // Case records the brokers acknowledged, per department topic.
+  std::map<std::string, std::uint64_t> cases_produced;
+  // Inputs refused, per refusal code (error.code), counted when the dead letter is made.
+  std::map<std::string, std::uint64_t> dead_letters;
+  std::uint64_t dead_letters_produced = 0;  // dead letters the brokers acknowledged
+  // Partition offsets the group coordinator accepted, each one moving a partition forward.
+  std::uint64_t offsets_committed = 0;
+  // Failed deliveries and refused produce calls; each was retried, none skipped.
+  std::uint64_t delivery_failures = 0;
+  std::uint64_t in_flight = 0;   // outputs produced and not yet acknowledged, now
+  std::uint64_t pauses = 0;      // times consumption paused because in_flight was too high
+  std::uint64_t rebalances = 0;  // assignments received
+};
+
+}  // namespace gw

@@ -1,0 +1,58 @@
+// Small synchronous Kafka helpers for the command line (`gateway run --feed`, topic setup)
+// and tests: create topics, produce a list of records and wait for acknowledgement, read a
+// whole topic back. Each call makes its own short-lived client from the same KafkaSettings
+// as the pipeline, so TLS and SASL apply here too. Callable from any thread; blocking.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "adapters/kafka/embedded_cluster.h"
+#include "gateway/core/case.h"
+#include "gateway/core/gateway_config.h"
+#include "gateway/pipeline/case_processor.h"
+
+namespace gw {
+
+// Creates topics through the Admin API of a real cluster. A topic that already exists is
+// left as it is and is not an error. Throws KafkaError naming the first topic that failed.
+// (librdkafka's mock cluster does not serve CreateTopics: use the overload below for it.)
+void create_topics(const KafkaSettings& settings, const std::vector<std::string>& topics,
+                   int partitions, int replication,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// The same for the embedded cluster, through the mock API.
+void create_topics(EmbeddedCluster& cluster, const std::vector<std::string>& topics, int partitions,
+                   int replication = 1);
+
+// Produces the (key, value) records in order (an empty key is sent as a null key) and
+// waits until the brokers acknowledged every one. Throws KafkaError on the first failure
+// or when the timeout passes first.
+void produce_records(const KafkaSettings& settings, const std::string& topic,
+                     const std::vector<std::pair<std::string, std::string>>& records,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+struct ConsumedRecord {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::string key;
+  std::string value;
+  Headers headers;
+  EpochMs timestamp = 0;  // -1 when the record has none
+
+  // The first header of that name, or nullptr.
+  const std::string* header(std::string_view name) const;
+};
+
+// Every record of every partition of the topic, from the oldest still kept to the end offsets
+// at the time of the call, ordered by partition then offset. A topic that does not exist
+// reads as empty. Throws KafkaError when the timeout passes first.
+std::vector<ConsumedRecord> read_topic(
+    const KafkaSettings& settings, const std::string& topic,
+    std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+}  // namespace gw
