@@ -13,14 +13,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CommandResult {
   int exit_code = -1;
   std::string output;  // stdout and stderr together
 };
 
-Run gateway(const std::string& args) {
+CommandResult gateway(const std::string& args) {
   std::string command = std::string(GW_GATEWAY_BINARY) + " " + args + " 2>&1";
-  Run r;
+  CommandResult r;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return r;
   char buf[4096];
@@ -40,7 +40,7 @@ fs::path write_temp(const std::string& name, const std::string& text) {
 }
 
 TEST(CheckConfig, TheShippedConfigurationIsValid) {
-  Run r = gateway(config_arg() + " check-config");
+  CommandResult r = gateway(config_arg() + " check-config");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("routes.yaml: OK"), std::string::npos) << r.output;
 }
@@ -55,7 +55,7 @@ routes:
     match: {kind: 投诉, catgory: 住房保障}
     to: munic
 )");
-  Run r = gateway("check-config --routes " + bad.string());
+  CommandResult r = gateway("check-config --routes " + bad.string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   // Three problems, all reported at once, each as file:line:column: path: message.
   EXPECT_TRUE(std::regex_search(r.output, std::regex(bad.filename().string() + R"(:4:\d+: default: .*command-center)")))
@@ -67,7 +67,7 @@ routes:
 }
 
 TEST(Explain, ShowsTheCaseTheMatchingRuleAndWhyEarlierRulesFailed) {
-  Run r = gateway(config_arg() + " explain " +
+  CommandResult r = gateway(config_arg() + " explain " +
                   source_path("config/samples/hotline.legacy/ticket.gb18030.json") +
                   " --charset gb18030");
   EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -79,14 +79,14 @@ TEST(Explain, ShowsTheCaseTheMatchingRuleAndWhyEarlierRulesFailed) {
 }
 
 TEST(Explain, ARefusedInputSaysWhy) {
-  Run r = gateway(config_arg() + " explain " +
+  CommandResult r = gateway(config_arg() + " explain " +
                   source_path("config/samples/hotline.tickets/bad-wrong-types.json"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("ticketNo: wrong_type"), std::string::npos) << r.output;
 }
 
 TEST(Explain, ReadsStandardInput) {
-  Run r = gateway(config_arg() + " explain < " +
+  CommandResult r = gateway(config_arg() + " explain < " +
                   source_path("config/samples/hotline.tickets/bad-not-an-object.json"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("not_an_object"), std::string::npos) << r.output;
@@ -102,9 +102,9 @@ TEST(Replay, CountsPerDepartmentAndRefusalsByReason) {
       out << in.rdbuf();
     }
     out << "{\"ticketNo\": 1}\n";
-    out << "not json\n";
+    out << "{\"ticketNo\": \"x\",\n";
   }
-  Run r = gateway(config_arg() + " replay " + mixed.string());
+  CommandResult r = gateway(config_arg() + " replay " + mixed.string());
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("42 inputs: 40 routed, 2 refused"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("wrong_type ticketNo"), std::string::npos) << r.output;
@@ -118,7 +118,7 @@ TEST(Replay, ComparesTwoRoutingFiles) {
   std::string routes((std::istreambuf_iterator<char>(in)), {});
   fs::path b = write_temp("routes-b.yaml", routes);
   std::string tickets = source_path("config/samples/hotline.tickets/tickets.jsonl");
-  Run same = gateway(config_arg() + " replay " + tickets + " --compare " + b.string());
+  CommandResult same = gateway(config_arg() + " replay " + tickets + " --compare " + b.string());
   EXPECT_EQ(same.exit_code, 0) << same.output;
   EXPECT_NE(same.output.find("0 cases would change lead department"), std::string::npos)
       << same.output;
@@ -126,7 +126,7 @@ TEST(Replay, ComparesTwoRoutingFiles) {
   // Drop every rule: everything moves to the default department.
   std::string no_rules = routes.substr(0, routes.find("\nroutes:")) + "\nroutes: []\n";
   fs::path empty = write_temp("routes-empty.yaml", no_rules);
-  Run moved = gateway(config_arg() + " replay " + tickets + " --compare " + empty.string());
+  CommandResult moved = gateway(config_arg() + " replay " + tickets + " --compare " + empty.string());
   EXPECT_EQ(moved.exit_code, 0) << moved.output;
   EXPECT_NE(moved.output.find("20 cases would change lead department"), std::string::npos)
       << moved.output;

@@ -100,7 +100,11 @@ TEST_F(Fixture, WhistleblowersAreNeverExposed) {
     ++whistleblowing;
     for (const OutRecord& r : o.records) {
       EXPECT_NE(r.value.find("\"disclosure\":\"withheld\""), std::string::npos) << r.value;
-      EXPECT_EQ(r.value.find("\"phone\""), std::string::npos) << r.value;
+      std::size_t from = r.value.find("\"reporter\":{");
+      ASSERT_NE(from, std::string::npos);
+      std::string reporter = r.value.substr(from, r.value.find('}', from) - from);
+      EXPECT_EQ(reporter.find("\"phone\""), std::string::npos) << reporter;
+      EXPECT_EQ(reporter.find("\"name\""), std::string::npos) << reporter;
     }
   }
   EXPECT_GE(whistleblowing, 5u);

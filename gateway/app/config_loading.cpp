@@ -14,13 +14,21 @@ void print_errors(const std::vector<ConfigError>& errors, std::ostream& err) {
 }  // namespace
 
 std::shared_ptr<const RouteTable> load_route_table(const std::string& path, std::ostream& err) {
-  auto loaded = load_routing_config(path);
-  if (auto* errors = std::get_if<std::vector<ConfigError>>(&loaded)) {
-    print_errors(*errors, err);
+  RoutingConfigCheck checked = check_routing_config_file(path);
+  for (const ConfigError& w : checked.warnings) err << "warning: " << w.to_string() << '\n';
+  if (!checked.errors.empty()) {
+    print_errors(checked.errors, err);
     return nullptr;
   }
-  auto config = std::make_shared<const RoutingConfig>(std::get<RoutingConfig>(std::move(loaded)));
+  auto config = std::make_shared<const RoutingConfig>(std::move(*checked.config));
   return std::make_shared<const RouteTable>(config);
+}
+
+bool consistent(const GatewayConfig& gateway, const RoutingConfig& routing, std::ostream& err) {
+  std::vector<ConfigError> errors = check_topics_against_routing(gateway, routing);
+  if (errors.empty()) return true;
+  print_errors(errors, err);
+  return false;
 }
 
 std::optional<GatewayConfig> load_gateway(const std::string& path, std::ostream& err) {

@@ -11,9 +11,13 @@
 
 namespace gw::app {
 
-// Loads a routing file and builds its table. On problems, prints each as
-// "file:line:column: path: message" to err and returns nothing.
+// Loads a routing file and builds its table. Prints warnings (e.g. rules that can never match)
+// to err; on errors, prints each as "file:line:column: path: message" and returns nothing.
 std::shared_ptr<const RouteTable> load_route_table(const std::string& path, std::ostream& err);
+
+// What needs both files (a department topic that is also an input or the dead-letter topic).
+// Prints the problems and returns false.
+bool consistent(const GatewayConfig& gateway, const RoutingConfig& routing, std::ostream& err);
 
 // Loads the gateway config; on problems prints them and returns nothing.
 std::optional<GatewayConfig> load_gateway(const std::string& path, std::ostream& err);

@@ -46,10 +46,10 @@ gw::CaseProcessor autodetect_processor(std::shared_ptr<const gw::RouteTable> tab
 }
 
 int check_config(const std::string& config, const std::string& routes) {
-  int problems = 0;
   std::string routing = routes;
+  std::optional<gw::GatewayConfig> gateway;
   if (routes.empty()) {
-    auto gateway = gw::app::load_gateway(config, std::cerr);
+    gateway = gw::app::load_gateway(config, std::cerr);
     if (!gateway) return 2;
     std::cout << config << ": OK (" << gateway->inputs.size() << " inputs, kafka: "
               << (gateway->kafka.brokers.empty() ? std::string("embedded mock cluster")
@@ -59,10 +59,11 @@ int check_config(const std::string& config, const std::string& routes) {
   }
   auto table = gw::app::load_route_table(routing, std::cerr);
   if (!table) return 2;
+  if (gateway && !gw::app::consistent(*gateway, table->config(), std::cerr)) return 2;
   const gw::RoutingConfig& r = table->config();
   std::cout << routing << ": OK (" << r.departments.size() << " departments, " << r.rules.size()
             << " rules, default " << r.default_department << ")\n";
-  return problems;
+  return 0;
 }
 
 int explain_command(const std::string& config, const std::string& routes, const std::string& file,

@@ -93,7 +93,7 @@ int run(const RunOptions& options) {
   auto gateway = load_gateway(options.config_path, std::cerr);
   if (!gateway) return 2;
   auto table = load_route_table(gateway->routing_file, std::cerr);
-  if (!table) return 2;
+  if (!table || !consistent(*gateway, table->config(), std::cerr)) return 2;
   spdlog::set_level(spdlog::level::from_str(gateway->log_level));
   KafkaSettings settings = gateway->kafka;
   if (!expand_secrets(settings)) return 2;
