@@ -9,7 +9,7 @@
 namespace gw::test {
 namespace {
 
-struct Fixture : ::testing::Test {
+struct ShippedSamples : ::testing::Test {
   void SetUp() override {
     config = load_shipped_config();
     ASSERT_NE(config.routes, nullptr);
@@ -28,7 +28,7 @@ struct Fixture : ::testing::Test {
   std::vector<app::SampleInput> samples;
 };
 
-TEST_F(Fixture, BadSamplesAreDeadLetteredWithTheirReason) {
+TEST_F(ShippedSamples, BadSamplesAreDeadLetteredWithTheirReason) {
   const std::map<std::string, std::pair<RefusalCode, std::string>> expected = {
       {"hotline.tickets/bad-invalid-utf8.json", {RefusalCode::invalid_encoding, ""}},
       {"hotline.tickets/bad-missing-required.json", {RefusalCode::missing_field, "callTime"}},
@@ -57,7 +57,7 @@ TEST_F(Fixture, BadSamplesAreDeadLetteredWithTheirReason) {
   EXPECT_EQ(seen, expected.size());
 }
 
-TEST_F(Fixture, EveryGoodSampleIsRoutedToANamedDepartment) {
+TEST_F(ShippedSamples, EveryGoodSampleIsRoutedToANamedDepartment) {
   std::size_t routed = 0;
   for (const auto& s : samples) {
     if (s.origin.find("/bad-") != std::string::npos) continue;
@@ -73,7 +73,7 @@ TEST_F(Fixture, EveryGoodSampleIsRoutedToANamedDepartment) {
   EXPECT_GE(routed, 43u);
 }
 
-TEST_F(Fixture, TheLegacyGb18030TicketBecomesTheSameCaseAsItsUtf8Original) {
+TEST_F(ShippedSamples, TheLegacyGb18030TicketBecomesTheSameCaseAsItsUtf8Original) {
   const app::SampleInput* legacy = nullptr;
   const app::SampleInput* original = nullptr;
   for (const auto& s : samples) {
@@ -91,7 +91,7 @@ TEST_F(Fixture, TheLegacyGb18030TicketBecomesTheSameCaseAsItsUtf8Original) {
   EXPECT_EQ(a.records[0].value, b.records[0].value);
 }
 
-TEST_F(Fixture, WhistleblowersAreNeverExposed) {
+TEST_F(ShippedSamples, WhistleblowersAreNeverExposed) {
   std::size_t whistleblowing = 0;
   for (const auto& s : samples) {
     if (s.bytes.find("\"举报\"") == std::string::npos) continue;

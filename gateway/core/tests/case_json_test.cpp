@@ -31,7 +31,7 @@ Case sample_case() {
   return c;
 }
 
-struct Fixture : ::testing::Test {
+struct CaseJsonTest : ::testing::Test {
   Department housing{"housing", "住房和城乡建设局", "dept.housing", PersonalDataPolicy::masked, {}};
   Department street{"street-cs", "长胜街道办事处", "dept.street-cs", PersonalDataPolicy::clear, {}};
   Rule rule{"heating", {}, "housing", {"street-cs"}, {}};
@@ -54,7 +54,7 @@ struct Fixture : ::testing::Test {
   simdjson::padded_string doc_;
 };
 
-TEST_F(Fixture, WritesEveryFieldOfTheSchema) {
+TEST_F(CaseJsonTest, WritesEveryFieldOfTheSchema) {
   Case c = sample_case();
   auto doc = parse(render(c, PersonalDataPolicy::clear));
   EXPECT_EQ(std::string_view(doc["schemaVersion"]), "1.0");
@@ -77,7 +77,7 @@ TEST_F(Fixture, WritesEveryFieldOfTheSchema) {
   EXPECT_TRUE(doc["location"]["coordinates"].error() == simdjson::NO_SUCH_FIELD);
 }
 
-TEST_F(Fixture, DefaultRouteHasNullRule) {
+TEST_F(CaseJsonTest, DefaultRouteHasNullRule) {
   std::string out;
   append_case_json(out, sample_case(), RouteDecision{nullptr, &housing, {}}, PersonalDataPolicy::omit);
   auto doc = parse(out);
@@ -85,7 +85,7 @@ TEST_F(Fixture, DefaultRouteHasNullRule) {
   EXPECT_TRUE(bool(doc["assignment"]["default"]));
 }
 
-TEST_F(Fixture, GridCaseCarriesCoordinatesAndSelfHandling) {
+TEST_F(CaseJsonTest, GridCaseCarriesCoordinatesAndSelfHandling) {
   Case c = sample_case();
   c.source = Source::grid;
   c.coordinates = Coordinates{106.371875, 39.011682, "GCJ-02"};
@@ -112,7 +112,7 @@ struct PolicyCase {
   std::string phone;  // expected, "" = absent
 };
 
-TEST_F(Fixture, PersonalDataFollowsPolicyAndNeverExposesProtectedCallers) {
+TEST_F(CaseJsonTest, PersonalDataFollowsPolicyAndNeverExposesProtectedCallers) {
   const PolicyCase table[] = {
       {PersonalDataPolicy::clear, false, "投诉", "clear", "王先生", "13830166131"},
       {PersonalDataPolicy::masked, false, "投诉", "masked", "王**", "138****6131"},
