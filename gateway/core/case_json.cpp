@@ -1,7 +1,10 @@
 #include "gateway/core/case_json.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "gateway/core/personal_data.h"
 #include "gateway/core/time_format.h"
@@ -20,95 +23,132 @@ constexpr auto kNeedsEscape = [] {
   return t;
 }();
 
-void append_escaped(std::string& out, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  switch (c) {
-    case '"': out.append("\\\""); return;
-    case '\\': out.append("\\\\"); return;
-    case '\n': out.append("\\n"); return;
-    case '\r': out.append("\\r"); return;
-    case '\t': out.append("\\t"); return;
-    case '\b': out.append("\\b"); return;
-    case '\f': out.append("\\f"); return;
-    default: {
-      char buf[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-      out.append(buf, sizeof buf);
-    }
-  }
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// Non-zero when one of the 8 bytes of w is below 0x20, '"' or '\' (the SWAR tests from
+// "Bit Twiddling Hacks"; bytes >= 0x80, i.e. UTF-8 sequences, never match).
+inline std::uint64_t needs_escape(std::uint64_t w) {
+  std::uint64_t below_space = (w - kOnes * 0x20) & ~w;
+  std::uint64_t q = w ^ (kOnes * '"');
+  std::uint64_t quote = (q - kOnes) & ~q;
+  std::uint64_t b = w ^ (kOnes * '\\');
+  std::uint64_t backslash = (b - kOnes) & ~b;
+  return (below_space | quote | backslash) & kHighs;
 }
 
-// Writes `,"key":` (or `"key":` for the first member of an object).
-class ObjectWriter {
+// Writes into a buffer sized beforehand (json_bound), so no step checks capacity.
+// Lives on the calling thread's stack; the buffer is the thread's scratch.
+class Writer {
  public:
-  explicit ObjectWriter(std::string& out) : out_(out) { out_.push_back('{'); }
-  void end() { out_.push_back('}'); }
+  explicit Writer(char* p) : p_(p) {}
+  char* end() const { return p_; }
 
-  void key(std::string_view k) {
-    if (!first_) out_.push_back(',');
-    first_ = false;
-    out_.push_back('"');
-    out_.append(k);  // keys are our own ASCII literals
-    out_.append("\":");
+  void lit(std::string_view s) {
+    std::memcpy(p_, s.data(), s.size());
+    p_ += s.size();
   }
-  void string(std::string_view k, std::string_view v) {
-    key(k);
-    append_json_string(out_, v);
+  void ch(char c) { *p_++ = c; }
+
+  void str(std::string_view s) {
+    *p_++ = '"';
+    const char* in = s.data();
+    const char* const stop = in + s.size();
+    while (stop - in >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, in, 8);
+      if (needs_escape(w) == 0) {
+        std::memcpy(p_, in, 8);
+        p_ += 8;
+        in += 8;
+        continue;
+      }
+      for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(*in++));
+    }
+    while (in != stop) byte(static_cast<unsigned char>(*in++));
+    *p_++ = '"';
   }
-  // Omitted when empty: optional text fields are absent rather than "".
-  void optional_string(std::string_view k, std::string_view v) {
-    if (!v.empty()) string(k, v);
+
+  void i64(std::int64_t v) { p_ = std::to_chars(p_, p_ + 24, v).ptr; }
+  void f64(double v) { p_ = std::to_chars(p_, p_ + 32, v).ptr; }
+  void boolean(bool v) { lit(v ? "true" : "false"); }
+  void time(EpochMs t) {
+    thread_local std::string text;
+    text.clear();
+    append_rfc3339_china(text, t);
+    *p_++ = '"';
+    lit(text);
+    *p_++ = '"';
   }
-  void integer(std::string_view k, std::int64_t v) {
-    key(k);
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
-  }
-  void number(std::string_view k, double v) {
-    key(k);
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, r.ptr);
-  }
-  void boolean(std::string_view k, bool v) {
-    key(k);
-    out_.append(v ? "true" : "false");
-  }
-  void time(std::string_view k, EpochMs t) {
-    key(k);
-    out_.push_back('"');
-    append_rfc3339_china(out_, t);
-    out_.push_back('"');
-  }
-  void null(std::string_view k) {
-    key(k);
-    out_.append("null");
-  }
-  std::string& raw() { return out_; }
 
  private:
-  std::string& out_;
+  void byte(unsigned char c) {
+    if (!kNeedsEscape.v[c]) {
+      *p_++ = static_cast<char>(c);
+      return;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    *p_++ = '\\';
+    switch (c) {
+      case '"': *p_++ = '"'; return;
+      case '\\': *p_++ = '\\'; return;
+      case '\n': *p_++ = 'n'; return;
+      case '\r': *p_++ = 'r'; return;
+      case '\t': *p_++ = 't'; return;
+      case '\b': *p_++ = 'b'; return;
+      case '\f': *p_++ = 'f'; return;
+      default:
+        lit("u00");
+        *p_++ = kHex[c >> 4];
+        *p_++ = kHex[c & 0xF];
+    }
+  }
+
+  char* p_;
+};
+
+// Members of an object whose every member is optional: writes the comma only between them.
+class OptionalMembers {
+ public:
+  explicit OptionalMembers(Writer& w) : w_(w) {}
+  void text(std::string_view key_and_colon, std::string_view v) {
+    if (v.empty()) return;
+    if (!first_) w_.ch(',');
+    first_ = false;
+    w_.lit(key_and_colon);
+    w_.str(v);
+  }
+
+ private:
+  Writer& w_;
   bool first_ = true;
 };
 
-void append_department(std::string& out, const Department& d) {
-  ObjectWriter o(out);
-  o.string("code", d.code);
-  o.string("name", d.name);
-  o.end();
+// An upper bound on the bytes the JSON of c can take: every string may grow 6-fold when
+// escaped (\u00XX), everything else is bounded by the fixed part.
+std::size_t json_bound(const Case& c, const RouteDecision& d) {
+  std::size_t text = c.case_id.size() + c.source_ref.size() + c.channel.size() + c.kind.size() +
+                     c.title.size() + c.description.size() + c.address.size() +
+                     c.region.district_code.size() + c.region.district.size() +
+                     c.region.street_code.size() + c.region.street.size() +
+                     c.region.community_code.size() + c.region.community.size() +
+                     c.region.grid_code.size() + c.reporter.name.size() +
+                     c.reporter.phone.size() + c.reporter.worker_id.size() +
+                     c.handled_result.size() + d.lead->code.size() + d.lead->name.size() +
+                     (d.rule ? d.rule->id.size() : 0);
+  if (c.coordinates) text += c.coordinates->crs.size();
+  for (const std::string& level : c.category) text += level.size() + 4;
+  for (const Department* co : d.co) text += co->code.size() + co->name.size() + 32;
+  for (const Attachment& a : c.attachments) text += a.type.size() + a.url.size() + 32;
+  return 6 * text + 2048;
 }
 
-void append_region(ObjectWriter& parent, const Region& r) {
-  parent.key("region");
-  ObjectWriter o(parent.raw());
-  o.optional_string("districtCode", r.district_code);
-  o.optional_string("district", r.district);
-  o.optional_string("streetCode", r.street_code);
-  o.optional_string("street", r.street);
-  o.optional_string("communityCode", r.community_code);
-  o.optional_string("community", r.community);
-  o.optional_string("gridCode", r.grid_code);
-  o.end();
+void department(Writer& w, const Department& d) {
+  w.lit("{\"code\":");
+  w.str(d.code);
+  w.lit(",\"name\":");
+  w.str(d.name);
+  w.ch('}');
 }
 
 // What the department may see of the reporter, and why something is missing.
@@ -122,127 +162,172 @@ std::string_view disclosure(const Case& c, PersonalDataPolicy policy) {
   return "withheld";
 }
 
-void append_reporter(ObjectWriter& parent, const Case& c, PersonalDataPolicy policy) {
-  parent.key("reporter");
-  ObjectWriter o(parent.raw());
+void reporter(Writer& w, const Case& c, PersonalDataPolicy policy) {
   std::string_view shown = disclosure(c, policy);
-  o.string("disclosure", shown);
-  o.boolean("anonymous", c.reporter.anonymous);
-  o.optional_string("workerId", c.reporter.worker_id);
+  w.lit(",\"reporter\":{\"disclosure\":");
+  w.str(shown);
+  w.lit(",\"anonymous\":");
+  w.boolean(c.reporter.anonymous);
+  auto member = [&w](std::string_view key, std::string_view v) {
+    if (v.empty()) return;
+    w.lit(key);
+    w.str(v);
+  };
+  member(",\"workerId\":", c.reporter.worker_id);
   if (shown == "clear") {
-    o.optional_string("name", c.reporter.name);
-    o.optional_string("phone", c.reporter.phone);
+    member(",\"name\":", c.reporter.name);
+    member(",\"phone\":", c.reporter.phone);
   } else if (shown == "masked") {
-    if (!c.reporter.name.empty()) o.string("name", mask_name(c.reporter.name));
-    if (!c.reporter.phone.empty()) o.string("phone", mask_phone(c.reporter.phone));
+    member(",\"name\":", mask_name(c.reporter.name));
+    member(",\"phone\":", mask_phone(c.reporter.phone));
   }
-  o.end();
+  w.ch('}');
 }
 
-void append_assignment(ObjectWriter& parent, const RouteDecision& d) {
-  parent.key("assignment");
-  ObjectWriter o(parent.raw());
-  o.key("lead");
-  append_department(o.raw(), *d.lead);
-  o.key("coHandlers");
-  o.raw().push_back('[');
+void write_case(Writer& w, const Case& c, const RouteDecision& d, PersonalDataPolicy policy) {
+  w.lit("{\"schemaVersion\":\"");
+  w.lit(kCaseSchemaVersion);
+  w.lit("\",\"caseId\":");
+  w.str(c.case_id);
+  w.lit(",\"version\":1,\"source\":\"");
+  w.lit(to_string(c.source));
+  w.lit("\",\"sourceRef\":");
+  w.str(c.source_ref);
+  if (!c.channel.empty()) {
+    w.lit(",\"channel\":");
+    w.str(c.channel);
+  }
+  w.lit(",\"kind\":");
+  w.str(c.kind);
+  w.lit(",\"category\":[");
+  for (std::size_t i = 0; i < c.category.size(); ++i) {
+    if (i) w.ch(',');
+    w.str(c.category[i]);
+  }
+  w.ch(']');
+  if (!c.title.empty()) {
+    w.lit(",\"title\":");
+    w.str(c.title);
+  }
+  w.lit(",\"description\":");
+  w.str(c.description);
+
+  w.lit(",\"location\":{");
+  if (!c.address.empty()) {
+    w.lit("\"address\":");
+    w.str(c.address);
+    w.ch(',');
+  }
+  w.lit("\"region\":{");
+  OptionalMembers region(w);
+  region.text("\"districtCode\":", c.region.district_code);
+  region.text("\"district\":", c.region.district);
+  region.text("\"streetCode\":", c.region.street_code);
+  region.text("\"street\":", c.region.street);
+  region.text("\"communityCode\":", c.region.community_code);
+  region.text("\"community\":", c.region.community);
+  region.text("\"gridCode\":", c.region.grid_code);
+  w.ch('}');
+  if (c.coordinates) {
+    w.lit(",\"coordinates\":{\"lng\":");
+    w.f64(c.coordinates->lng);
+    w.lit(",\"lat\":");
+    w.f64(c.coordinates->lat);
+    w.lit(",\"crs\":");
+    w.str(c.coordinates->crs);
+    w.ch('}');
+  }
+  w.ch('}');
+
+  reporter(w, c, policy);
+  w.lit(",\"priority\":\"");
+  w.lit(to_string(c.priority));
+  w.ch('"');
+  if (c.severity > 0) {
+    w.lit(",\"severity\":");
+    w.i64(c.severity);
+  }
+  w.lit(",\"reportedAt\":");
+  w.time(c.reported_at);
+  if (c.occurred_at) {
+    w.lit(",\"occurredAt\":");
+    w.time(*c.occurred_at);
+  }
+  w.lit(",\"receivedAt\":");
+  w.time(c.received_at);
+  if (c.source_deadline) {
+    w.lit(",\"sourceDeadline\":");
+    w.time(*c.source_deadline);
+  }
+  w.lit(",\"status\":\"");
+  w.lit(to_string(c.status));
+  w.ch('"');
+  if (c.self_handled) {
+    w.lit(",\"selfHandled\":{");
+    bool any = false;
+    if (!c.handled_result.empty()) {
+      w.lit("\"result\":");
+      w.str(c.handled_result);
+      any = true;
+    }
+    if (c.handled_at) {
+      if (any) w.ch(',');
+      w.lit("\"at\":");
+      w.time(*c.handled_at);
+    }
+    w.ch('}');
+  }
+
+  w.lit(",\"assignment\":{\"lead\":");
+  department(w, *d.lead);
+  w.lit(",\"coHandlers\":[");
   for (std::size_t i = 0; i < d.co.size(); ++i) {
-    if (i) o.raw().push_back(',');
-    append_department(o.raw(), *d.co[i]);
+    if (i) w.ch(',');
+    department(w, *d.co[i]);
   }
-  o.raw().push_back(']');
+  w.ch(']');
   if (d.rule != nullptr) {
-    o.string("rule", d.rule->id);
-    o.boolean("default", false);
+    w.lit(",\"rule\":");
+    w.str(d.rule->id);
+    w.lit(",\"default\":false}");
   } else {
-    o.null("rule");
-    o.boolean("default", true);
+    w.lit(",\"rule\":null,\"default\":true}");
   }
-  o.end();
+
+  w.lit(",\"attachments\":[");
+  for (std::size_t i = 0; i < c.attachments.size(); ++i) {
+    if (i) w.ch(',');
+    w.lit("{\"type\":");
+    w.str(c.attachments[i].type);
+    w.lit(",\"url\":");
+    w.str(c.attachments[i].url);
+    w.ch('}');
+  }
+  w.lit("]}");
+}
+
+// Per-thread scratch that only grows: writing never zero-fills or reallocates mid-case.
+std::vector<char>& scratch(std::size_t at_least) {
+  thread_local std::vector<char> buffer;
+  if (buffer.size() < at_least) buffer.resize(std::max(at_least, buffer.size() * 2));
+  return buffer;
 }
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const auto* end = p + s.size();
-  const auto* run = p;  // start of the bytes not yet copied
-  for (; p != end; ++p) {
-    if (kNeedsEscape.v[*p]) {
-      out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
-      append_escaped(out, *p);
-      run = p + 1;
-    }
-  }
-  out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(end - run));
-  out.push_back('"');
+  std::vector<char>& buf = scratch(6 * s.size() + 2);
+  Writer w(buf.data());
+  w.str(s);
+  out.append(buf.data(), static_cast<std::size_t>(w.end() - buf.data()));
 }
 
 void append_case_json(std::string& out, const Case& c, const RouteDecision& decision,
                       PersonalDataPolicy policy) {
-  ObjectWriter o(out);
-  o.string("schemaVersion", kCaseSchemaVersion);
-  o.string("caseId", c.case_id);
-  o.integer("version", 1);
-  o.string("source", to_string(c.source));
-  o.string("sourceRef", c.source_ref);
-  o.optional_string("channel", c.channel);
-  o.string("kind", c.kind);
-  o.key("category");
-  out.push_back('[');
-  for (std::size_t i = 0; i < c.category.size(); ++i) {
-    if (i) out.push_back(',');
-    append_json_string(out, c.category[i]);
-  }
-  out.push_back(']');
-  o.optional_string("title", c.title);
-  o.string("description", c.description);
-
-  o.key("location");
-  {
-    ObjectWriter loc(out);
-    loc.optional_string("address", c.address);
-    append_region(loc, c.region);
-    if (c.coordinates) {
-      loc.key("coordinates");
-      ObjectWriter xy(out);
-      xy.number("lng", c.coordinates->lng);
-      xy.number("lat", c.coordinates->lat);
-      xy.string("crs", c.coordinates->crs);
-      xy.end();
-    }
-    loc.end();
-  }
-
-  append_reporter(o, c, policy);
-  o.string("priority", to_string(c.priority));
-  if (c.severity > 0) o.integer("severity", c.severity);
-  o.time("reportedAt", c.reported_at);
-  if (c.occurred_at) o.time("occurredAt", *c.occurred_at);
-  o.time("receivedAt", c.received_at);
-  if (c.source_deadline) o.time("sourceDeadline", *c.source_deadline);
-  o.string("status", to_string(c.status));
-  if (c.self_handled) {
-    o.key("selfHandled");
-    ObjectWriter h(out);
-    h.optional_string("result", c.handled_result);
-    if (c.handled_at) h.time("at", *c.handled_at);
-    h.end();
-  }
-  append_assignment(o, decision);
-
-  o.key("attachments");
-  out.push_back('[');
-  for (std::size_t i = 0; i < c.attachments.size(); ++i) {
-    if (i) out.push_back(',');
-    ObjectWriter a(out);
-    a.string("type", c.attachments[i].type);
-    a.string("url", c.attachments[i].url);
-    a.end();
-  }
-  out.push_back(']');
-  o.end();
+  std::vector<char>& buf = scratch(json_bound(c, decision));
+  Writer w(buf.data());
+  write_case(w, c, decision, policy);
+  out.append(buf.data(), static_cast<std::size_t>(w.end() - buf.data()));
 }
 
 }  // namespace gw

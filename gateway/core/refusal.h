@@ -40,6 +40,9 @@ class Result {
  public:
   Result(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
   Result(Refusal refusal) : v_(std::move(refusal)) {}  // NOLINT(google-explicit-constructor)
+  // A default value built in place, for producers that fill it afterwards through value()
+  // (the adapters build a Case this way: no move of a large struct per input).
+  explicit Result(std::in_place_t) : v_(std::in_place_index<0>) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
