@@ -89,6 +89,52 @@ void BM_Ticket_NormalizeRouteSerialize(benchmark::State& state) {
 }
 BENCHMARK(BM_Ticket_NormalizeRouteSerialize)->Arg(10)->Arg(1000)->Arg(10000);
 
+// The shares of the pipeline's steps, to see where the time goes.
+void BM_Ticket_DecodeOnly(benchmark::State& state) {
+  std::string ticket = sample_ticket_1kb();
+  auto decoder = make_input_decoder(hotline_spec());
+  for (auto _ : state) {
+    Result<Case> c = decoder->decode(ticket, 1758421321000);
+    benchmark::DoNotOptimize(c.ok());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Ticket_DecodeOnly);
+
+void BM_Ticket_SerializeOnly(benchmark::State& state) {
+  auto config = make_catalogue(10);
+  RouteTable table(config);
+  auto decoder = make_input_decoder(hotline_spec());
+  Result<Case> c = decoder->decode(sample_ticket_1kb(), 1758421321000);
+  if (!c) {
+    state.SkipWithError(c.refusal().message().c_str());
+    return;
+  }
+  RouteDecision d = table.route(*c);
+  std::string out;
+  out.reserve(4096);
+  for (auto _ : state) {
+    out.clear();
+    append_case_json(out, *c, d, d.lead->personal_data);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Ticket_SerializeOnly);
+
+void BM_Ticket_EnrichRegion(benchmark::State& state) {
+  auto config = make_catalogue(10);
+  auto decoder = make_input_decoder(hotline_spec());
+  Result<Case> c = decoder->decode(sample_ticket_1kb(), 1758421321000);
+  for (auto _ : state) {
+    Region r = c->region;
+    enrich_region(*config, r);
+    benchmark::DoNotOptimize(r.street.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Ticket_EnrichRegion);
+
 // Routing alone, to see its share.
 void BM_Ticket_RouteOnly(benchmark::State& state) {
   auto config = make_catalogue(static_cast<int>(state.range(0)));

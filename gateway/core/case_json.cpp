@@ -65,7 +65,17 @@ class Writer {
       }
       for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(*in++));
     }
-    while (in != stop) byte(static_cast<unsigned char>(*in++));
+    // The last 0-7 bytes: test them as one word padded with 'A', which never needs escaping,
+    // and copy the word whole (the buffer has room; only n bytes count).
+    const auto n = static_cast<std::size_t>(stop - in);
+    std::uint64_t w = kOnes * 'A';
+    std::memcpy(&w, in, n);
+    if (needs_escape(w) == 0) {
+      std::memcpy(p_, &w, 8);
+      p_ += n;
+    } else {
+      while (in != stop) byte(static_cast<unsigned char>(*in++));
+    }
     *p_++ = '"';
   }
 

@@ -150,6 +150,21 @@ TEST(JsonString, EscapesControlQuoteAndBackslashOnly) {
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\\u001f/中\"");
 }
 
+TEST(JsonString, EscapesInEveryPositionOfAWordAndOfTheTail) {
+  // Words of 8 bytes are tested at once and the 0-7 byte tail separately: put an escape at
+  // every position of strings of every length up to 24.
+  for (std::size_t len = 1; len <= 24; ++len) {
+    for (std::size_t at = 0; at < len; ++at) {
+      std::string s(len, 'x');
+      s[at] = '"';
+      std::string out;
+      append_json_string(out, s);
+      std::string expected = "\"" + std::string(at, 'x') + "\\\"" + std::string(len - at - 1, 'x') + "\"";
+      ASSERT_EQ(out, expected) << "len " << len << " at " << at;
+    }
+  }
+}
+
 TEST(JsonString, EveryByteBelow0x20RoundTrips) {
   std::string s;
   for (int i = 0; i < 0x20; ++i) s.push_back(static_cast<char>(i));
