@@ -29,12 +29,15 @@ void BM_Ticket_SimdjsonParseOnly(benchmark::State& state) {
       sink += key.size();
       simdjson::ondemand::value v = field.value();
       switch (v.type()) {
-        case simdjson::ondemand::json_type::string: sink += v.get_string().value().size(); break;
+        case simdjson::ondemand::json_type::string:
+          sink += v.get_string().value().size();
+          break;
         case simdjson::ondemand::json_type::object:
           for (auto inner : v.get_object()) {
             sink += inner.unescaped_key().value().size();
             auto iv = inner.value();
-            if (iv.type() == simdjson::ondemand::json_type::string) sink += iv.get_string().value().size();
+            if (iv.type() == simdjson::ondemand::json_type::string)
+              sink += iv.get_string().value().size();
           }
           break;
         case simdjson::ondemand::json_type::array:
@@ -42,11 +45,13 @@ void BM_Ticket_SimdjsonParseOnly(benchmark::State& state) {
             if (item.type() == simdjson::ondemand::json_type::string) {
               sink += item.get_string().value().size();
             } else {
-              for (auto inner : item.get_object()) sink += inner.value().get_string().value().size();
+              for (auto inner : item.get_object())
+                sink += inner.value().get_string().value().size();
             }
           }
           break;
-        default: break;
+        default:
+          break;
       }
     }
     benchmark::DoNotOptimize(sink);

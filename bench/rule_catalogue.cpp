@@ -25,14 +25,16 @@ std::shared_ptr<const RoutingConfig> make_catalogue(int rules) {
   config->file = "synthetic";
   const int departments = 40;
   for (int d = 0; d < departments; ++d) {
-    config->departments.push_back(Department{"dept-" + std::to_string(d), "部门" + std::to_string(d),
+    config->departments.push_back(Department{"dept-" + std::to_string(d),
+                                             "部门" + std::to_string(d),
                                              "dept." + std::to_string(d),
-                                             PersonalDataPolicy::masked, {}});
+                                             PersonalDataPolicy::masked,
+                                             {}});
   }
   config->departments.push_back(
       Department{"housing", "住房和城乡建设局", "dept.housing", PersonalDataPolicy::masked, {}});
-  config->departments.push_back(
-      Department{"command-center", "指挥中心", "dept.command-center", PersonalDataPolicy::clear, {}});
+  config->departments.push_back(Department{
+      "command-center", "指挥中心", "dept.command-center", PersonalDataPolicy::clear, {}});
   config->default_department = "command-center";
 
   for (int i = 0; i < rules - 1; ++i) {

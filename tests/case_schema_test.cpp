@@ -94,9 +94,10 @@ TEST(CaseSchema, TheValidatorRejectsACaseMissingARequiredField) {
 }
 
 TEST(InputSchemas, ReferenceSamplesConform) {
-  Validation hotline = validate("schemas/hotline-ticket.v1.schema.json",
-                                source_path("config/samples/hotline.tickets/tickets.jsonl") + " " +
-                                    source_path("config/samples/hotline.tickets/other-time-forms.jsonl"));
+  Validation hotline =
+      validate("schemas/hotline-ticket.v1.schema.json",
+               source_path("config/samples/hotline.tickets/tickets.jsonl") + " " +
+                   source_path("config/samples/hotline.tickets/other-time-forms.jsonl"));
   EXPECT_EQ(hotline.exit_code, 0) << hotline.output;
   Validation grid = validate("schemas/grid-report.v1.schema.json",
                              source_path("config/samples/grid.reports/reports.jsonl"));

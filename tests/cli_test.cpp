@@ -58,18 +58,21 @@ routes:
   CommandResult r = gateway("check-config --routes " + bad.string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   // Three problems, all reported at once, each as file:line:column: path: message.
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(bad.filename().string() + R"(:4:\d+: default: .*command-center)")))
+  EXPECT_TRUE(std::regex_search(
+      r.output, std::regex(bad.filename().string() + R"(:4:\d+: default: .*command-center)")))
       << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(:7:\d+: routes\[0\]\.match\.catgory: .*category)")))
+  EXPECT_TRUE(
+      std::regex_search(r.output, std::regex(R"(:7:\d+: routes\[0\]\.match\.catgory: .*category)")))
       << r.output;
-  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(:8:\d+: routes\[0\]\.to: .*munic)"))) << r.output;
+  EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(:8:\d+: routes\[0\]\.to: .*munic)")))
+      << r.output;
   fs::remove(bad);
 }
 
 TEST(Explain, ShowsTheCaseTheMatchingRuleAndWhyEarlierRulesFailed) {
   CommandResult r = gateway(config_arg() + " explain " +
-                  source_path("config/samples/hotline.legacy/ticket.gb18030.json") +
-                  " --charset gb18030");
+                            source_path("config/samples/hotline.legacy/ticket.gb18030.json") +
+                            " --charset gb18030");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("\"caseId\""), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("MATCH"), std::string::npos) << r.output;
@@ -80,14 +83,14 @@ TEST(Explain, ShowsTheCaseTheMatchingRuleAndWhyEarlierRulesFailed) {
 
 TEST(Explain, ARefusedInputSaysWhy) {
   CommandResult r = gateway(config_arg() + " explain " +
-                  source_path("config/samples/hotline.tickets/bad-wrong-types.json"));
+                            source_path("config/samples/hotline.tickets/bad-wrong-types.json"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("ticketNo: wrong_type"), std::string::npos) << r.output;
 }
 
 TEST(Explain, ReadsStandardInput) {
   CommandResult r = gateway(config_arg() + " explain < " +
-                  source_path("config/samples/hotline.tickets/bad-not-an-object.json"));
+                            source_path("config/samples/hotline.tickets/bad-not-an-object.json"));
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("not_an_object"), std::string::npos) << r.output;
 }
@@ -126,7 +129,8 @@ TEST(Replay, ComparesTwoRoutingFiles) {
   // Drop every rule: everything moves to the default department.
   std::string no_rules = routes.substr(0, routes.find("\nroutes:")) + "\nroutes: []\n";
   fs::path empty = write_temp("routes-empty.yaml", no_rules);
-  CommandResult moved = gateway(config_arg() + " replay " + tickets + " --compare " + empty.string());
+  CommandResult moved =
+      gateway(config_arg() + " replay " + tickets + " --compare " + empty.string());
   EXPECT_EQ(moved.exit_code, 0) << moved.output;
   EXPECT_NE(moved.output.find("20 cases would change lead department"), std::string::npos)
       << moved.output;

@@ -7,11 +7,11 @@
 // Apache Kafka and sets it), otherwise against the embedded mock cluster.
 #include <gtest/gtest.h>
 
-#include <boost/asio/io_context.hpp>
 #include <algorithm>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <random>
 #include <set>
@@ -53,8 +53,9 @@ class KafkaEndToEnd : public ::testing::Test {
     shipped = load_shipped_config();
     ASSERT_NE(shipped.routes, nullptr);
     // Names of this run's own, so runs against a shared broker never see each other.
-    const std::string run = "e2e-" + std::to_string(::getpid()) + "-" +
-                            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000) + ".";
+    const std::string run =
+        "e2e-" + std::to_string(::getpid()) + "-" +
+        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000) + ".";
     gateway = shipped.gateway;
     for (InputSpec& in : gateway.inputs) in.topic = run + in.topic;
     gateway.dead_letter_topic = run + gateway.dead_letter_topic;
@@ -163,7 +164,8 @@ TEST_F(KafkaEndToEnd, EveryInputIsAccountedForExactlyOnce) {
   // What is on the topics.
   std::map<std::string, std::multiset<std::string>> found_cases;
   for (const Department& d : table->config().departments) {
-    for (const ConsumedRecord& r : read_topic(settings, d.topic)) found_cases[r.key].insert(r.topic);
+    for (const ConsumedRecord& r : read_topic(settings, d.topic))
+      found_cases[r.key].insert(r.topic);
   }
   std::map<std::string, std::vector<const ConsumedRecord*>> found_dead;
   std::vector<ConsumedRecord> dead = read_topic(settings, gateway.dead_letter_topic);

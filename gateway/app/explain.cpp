@@ -102,8 +102,8 @@ int explain(std::ostream& out, std::string_view input, CaseProcessor& processor,
   out << "rules (" << table.config().file << ", " << table.config().rules.size() << " rules):\n";
   for (std::size_t i = 0; i < e.verdicts.size(); ++i) {
     const RuleVerdict& v = e.verdicts[i];
-    out << "  " << (v.matched ? "MATCH   " : "no      ") << v.rule->id << " ("
-        << where(v.rule->pos) << "): " << v.reason << "\n";
+    out << "  " << (v.matched ? "MATCH   " : "no      ") << v.rule->id << " (" << where(v.rule->pos)
+        << "): " << v.reason << "\n";
   }
   if (d.rule == nullptr) {
     out << "  no rule matched: the default department takes the case\n";
@@ -113,8 +113,9 @@ int explain(std::ostream& out, std::string_view input, CaseProcessor& processor,
   for (const Department* co : d.co) {
     out << "co-handler:  " << co->code << " " << co->name << " -> topic " << co->topic << "\n";
   }
-  out << "chosen by:   " << (d.rule ? "rule " + d.rule->id + " (" + where(d.rule->pos) + ")"
-                                      : std::string("default (no rule matched)"))
+  out << "chosen by:   "
+      << (d.rule ? "rule " + d.rule->id + " (" + where(d.rule->pos) + ")"
+                 : std::string("default (no rule matched)"))
       << "\n";
   return 0;
 }

@@ -59,7 +59,8 @@ void print_feed_report(std::ostream& out, const RoutingConfig& routing, std::siz
   for (const Department& d : routing.departments) {
     auto it = by_topic.find(d.topic);
     if (it == by_topic.end()) continue;
-    out << "\n" << d.code << " (" << d.name << "), topic " << d.topic << ": " << it->second.size()
+    out << "\n"
+        << d.code << " (" << d.name << "), topic " << d.topic << ": " << it->second.size()
         << (it->second.size() == 1 ? " case\n" : " cases\n");
     for (const CaseLine& c : it->second) {
       out << "  " << c.case_id << "  " << (c.role == "co" ? "co  " : "lead") << "  " << c.kind

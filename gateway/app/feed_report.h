@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "gateway/core/routing_config.h"
 #include "adapters/kafka/topic_io.h"
+#include "gateway/core/routing_config.h"
 #include "gateway/pipeline/case_processor.h"
 
 namespace gw::app {

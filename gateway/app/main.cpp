@@ -1,6 +1,5 @@
 // The gateway executable: `gateway run | check-config | explain | replay`.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -96,9 +95,8 @@ int explain_command(const std::string& config, const std::string& routes, const 
   return gw::app::explain(std::cout, input, processor, kCommandTopic, *table, now_ms(), options);
 }
 
-int replay_command(const std::string& config, const std::string& routes,
-                   const std::string& compare, const std::string& file,
-                   const std::string& charset_name) {
+int replay_command(const std::string& config, const std::string& routes, const std::string& compare,
+                   const std::string& file, const std::string& charset_name) {
   auto charset = parse_charset(charset_name);
   if (!charset) {
     std::cerr << "--charset: expected utf-8, gbk or gb18030\n";
@@ -139,8 +137,11 @@ int main(int argc, char** argv) {
   std::string routes, compare, file, charset = "utf-8", feed;
   bool show_personal_data = false, exit_after_feed = false;
 
-  auto* run = app.add_subcommand("run", "run the pipeline (embedded Kafka when no brokers are configured)");
-  run->add_option("--feed", feed, "after start, produce the samples in this folder to the input topics and report where they went");
+  auto* run =
+      app.add_subcommand("run", "run the pipeline (embedded Kafka when no brokers are configured)");
+  run->add_option("--feed", feed,
+                  "after start, produce the samples in this folder to the input topics and report "
+                  "where they went");
   run->add_flag("--exit-after-feed", exit_after_feed, "stop once the fed samples are reported");
 
   auto* check = app.add_subcommand("check-config", "validate the configuration and exit");
@@ -149,7 +150,8 @@ int main(int argc, char** argv) {
   auto* explain = app.add_subcommand("explain", "normalize and route one input, saying why");
   explain->add_option("input", file, "ticket or grid report JSON file; - or none for stdin");
   explain->add_option("--routes", routes, "routing file (default: the one the config names)");
-  explain->add_option("--charset", charset, "input charset: utf-8, gbk, gb18030")->capture_default_str();
+  explain->add_option("--charset", charset, "input charset: utf-8, gbk, gb18030")
+      ->capture_default_str();
   explain->add_flag("--show-personal-data", show_personal_data,
                     "show caller names and phones as the lead department would receive them");
 
@@ -157,7 +159,8 @@ int main(int argc, char** argv) {
   replay->add_option("input", file, "JSON lines, tickets and grid reports mixed")->required();
   replay->add_option("--routes", routes, "routing file (default: the one the config names)");
   replay->add_option("--compare", compare, "a second routing file: show how volumes would change");
-  replay->add_option("--charset", charset, "input charset: utf-8, gbk, gb18030")->capture_default_str();
+  replay->add_option("--charset", charset, "input charset: utf-8, gbk, gb18030")
+      ->capture_default_str();
 
   CLI11_PARSE(app, argc, argv);
 

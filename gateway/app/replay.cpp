@@ -61,8 +61,8 @@ void print_replay(std::ostream& out, const ReplayReport& r, const RouteTable& a,
   const std::size_t routed = r.inputs - r.refused;
   out << r.inputs << " inputs: " << routed << " routed, " << r.refused << " refused";
   if (r.seconds > 0) {
-    out << " (" << std::fixed << std::setprecision(2) << r.seconds << " s, "
-        << std::setprecision(0) << static_cast<double>(r.inputs) / r.seconds << " inputs/s)";
+    out << " (" << std::fixed << std::setprecision(2) << r.seconds << " s, " << std::setprecision(0)
+        << static_cast<double>(r.inputs) / r.seconds << " inputs/s)";
   }
   out << "\n\n";
 
@@ -88,18 +88,19 @@ void print_replay(std::ostream& out, const ReplayReport& r, const RouteTable& a,
   if (b == nullptr) {
     out << "cases by department (" << a.config().file << "):\n";
     out << "  " << std::left << std::setw(24) << "department" << std::right << std::setw(10)
-        << "lead" << std::setw(10) << "co" << "\n";
+        << "lead" << std::setw(10) << "co"
+        << "\n";
     for (const auto& code : codes) {
       DepartmentCounts c = get(r.with_a, code);
       out << "  " << std::left << std::setw(24) << code << std::right << std::setw(10) << c.lead
           << std::setw(10) << c.co << "  " << name_of(code) << "\n";
     }
   } else {
-    out << "cases by department, A = " << a.config().file << ", B = " << b->config().file
-        << ":\n";
+    out << "cases by department, A = " << a.config().file << ", B = " << b->config().file << ":\n";
     out << "  " << std::left << std::setw(24) << "department" << std::right << std::setw(9)
         << "lead A" << std::setw(9) << "lead B" << std::setw(9) << "change" << std::setw(9)
-        << "co A" << std::setw(9) << "co B" << "\n";
+        << "co A" << std::setw(9) << "co B"
+        << "\n";
     for (const auto& code : codes) {
       DepartmentCounts ca = get(r.with_a, code);
       DepartmentCounts cb = get(r.with_b, code);
@@ -115,7 +116,8 @@ void print_replay(std::ostream& out, const ReplayReport& r, const RouteTable& a,
     out << (r.moved.empty() ? ".\n" : ":\n");
     std::vector<std::pair<std::size_t, std::pair<std::string, std::string>>> moves;
     for (const auto& [pair, n] : r.moved) moves.emplace_back(n, pair);
-    std::sort(moves.begin(), moves.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+    std::sort(moves.begin(), moves.end(),
+              [](const auto& x, const auto& y) { return x.first > y.first; });
     for (const auto& [n, pair] : moves) {
       out << "  " << std::setw(8) << n << "  " << pair.first << " -> " << pair.second << "\n";
     }

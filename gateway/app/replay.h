@@ -25,12 +25,12 @@ struct RefusalCount {
 };
 
 struct ReplayReport {
-  std::size_t inputs = 0;   // non-blank lines
+  std::size_t inputs = 0;  // non-blank lines
   std::size_t refused = 0;
-  std::map<std::string, DepartmentCounts> with_a;  // by department code
-  std::map<std::string, DepartmentCounts> with_b;  // empty unless comparing
+  std::map<std::string, DepartmentCounts> with_a;                    // by department code
+  std::map<std::string, DepartmentCounts> with_b;                    // empty unless comparing
   std::map<std::pair<std::string, std::string>, std::size_t> moved;  // lead under A -> under B
-  std::map<std::string, RefusalCount> refusals;  // by "code field"
+  std::map<std::string, RefusalCount> refusals;                      // by "code field"
   double seconds = 0;
 };
 

@@ -2,10 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <set>
@@ -57,7 +57,8 @@ void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings
     spdlog::error("feeding the samples failed: {}", e.what());
     return;
   }
-  spdlog::info("fed {} sample inputs; waiting until the gateway has committed them", samples.size());
+  spdlog::info("fed {} sample inputs; waiting until the gateway has committed them",
+               samples.size());
   // Pointers, not references: these objects live in run(), longer than this thread.
   const KafkaSettings* kafka = &settings;
   const GatewayConfig* config = &gateway;
@@ -169,9 +170,10 @@ int run(const RunOptions& options) {
     spdlog::info("signal {}: stopping consumption, draining in-flight outputs", signal);
     StopReport report = pipeline->stop();
     if (!report.drained || !report.committed) {
-      spdlog::warn("stopped with {} outputs unacknowledged{}; their inputs were not committed "
-                   "and will be consumed again",
-                   report.abandoned, report.committed ? "" : " and the final commit failed");
+      spdlog::warn(
+          "stopped with {} outputs unacknowledged{}; their inputs were not committed "
+          "and will be consumed again",
+          report.abandoned, report.committed ? "" : " and the final commit failed");
       exit_code = 1;
     }
   });

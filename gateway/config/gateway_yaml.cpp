@@ -6,6 +6,7 @@
 #include <map>
 
 #include "gateway/config/name_syntax.h"
+#include "gateway/config/priority_spellings.h"
 #include "gateway/config/yaml_reader.h"
 
 namespace gw {
@@ -38,15 +39,6 @@ constexpr std::array<EnumSpelling<Charset>, 4> kCharsets{{
     {"utf8", Charset::utf8},
     {"gbk", Charset::gbk},
     {"gb18030", Charset::gb18030},
-}};
-
-constexpr std::array<EnumSpelling<Priority>, 6> kPriorities{{
-    {"normal", Priority::normal},
-    {"urgent", Priority::urgent},
-    {"critical", Priority::critical},
-    {"一般", Priority::normal},
-    {"紧急", Priority::urgent},
-    {"特急", Priority::critical},
 }};
 
 // librdkafka properties whose value the gateway's delivery guarantee depends on.
@@ -158,7 +150,7 @@ void read_severity_priority(Diagnostics& diag, const Field& at, GridOptions& gri
                  "severity must be 1, 2, 3 or 4, got \"" + key + "\"");
       continue;
     }
-    if (const auto p = config::read_enum<Priority>(diag, entry.value, kPriorities)) {
+    if (const auto p = config::read_enum<Priority>(diag, entry.value, config::kPrioritySpellings)) {
       grid.severity_priority[key[0] - '0'] = *p;
     }
   }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "gateway/config/name_syntax.h"
+#include "gateway/config/priority_spellings.h"
 #include "gateway/config/routes_yaml_sections.h"
 
 namespace gw::config {
@@ -12,16 +13,6 @@ namespace {
 constexpr std::array<EnumSpelling<Source>, 2> kSources{{
     {"hotline", Source::hotline},
     {"grid", Source::grid},
-}};
-
-// The hotline writes 一般/紧急/特急; admins may use either spelling.
-constexpr std::array<EnumSpelling<Priority>, 6> kUrgencies{{
-    {"normal", Priority::normal},
-    {"urgent", Priority::urgent},
-    {"critical", Priority::critical},
-    {"一般", Priority::normal},
-    {"紧急", Priority::urgent},
-    {"特急", Priority::critical},
 }};
 
 // appealType and eventType values of the reference formats (DOMAIN.md section 3). Other
@@ -180,7 +171,7 @@ RuleMatch read_match(Diagnostics& diag, const Field& at, const std::vector<Stree
     match.grid_prefixes = read_grid_prefixes(diag, *f);
   }
   if (const auto f = map.optional("urgency")) {
-    match.urgencies = read_enum_list(diag, *f, kUrgencies);
+    match.urgencies = read_enum_list(diag, *f, kPrioritySpellings);
   }
   if (const auto f = map.optional("keywords")) {
     if (auto keywords = read_string_list(diag, *f, "keyword")) {

@@ -4,25 +4,32 @@ namespace gw {
 
 std::string_view to_string(Source s) {
   switch (s) {
-    case Source::hotline: return "hotline";
-    case Source::grid: return "grid";
+    case Source::hotline:
+      return "hotline";
+    case Source::grid:
+      return "grid";
   }
   return "unknown";
 }
 
 std::string_view to_string(Priority p) {
   switch (p) {
-    case Priority::normal: return "normal";
-    case Priority::urgent: return "urgent";
-    case Priority::critical: return "critical";
+    case Priority::normal:
+      return "normal";
+    case Priority::urgent:
+      return "urgent";
+    case Priority::critical:
+      return "critical";
   }
   return "unknown";
 }
 
 std::string_view to_string(CaseStatus s) {
   switch (s) {
-    case CaseStatus::dispatched: return "dispatched";
-    case CaseStatus::resolved: return "resolved";
+    case CaseStatus::dispatched:
+      return "dispatched";
+    case CaseStatus::resolved:
+      return "resolved";
   }
   return "unknown";
 }

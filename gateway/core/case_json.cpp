@@ -100,13 +100,27 @@ class Writer {
     static constexpr char kHex[] = "0123456789abcdef";
     *p_++ = '\\';
     switch (c) {
-      case '"': *p_++ = '"'; return;
-      case '\\': *p_++ = '\\'; return;
-      case '\n': *p_++ = 'n'; return;
-      case '\r': *p_++ = 'r'; return;
-      case '\t': *p_++ = 't'; return;
-      case '\b': *p_++ = 'b'; return;
-      case '\f': *p_++ = 'f'; return;
+      case '"':
+        *p_++ = '"';
+        return;
+      case '\\':
+        *p_++ = '\\';
+        return;
+      case '\n':
+        *p_++ = 'n';
+        return;
+      case '\r':
+        *p_++ = 'r';
+        return;
+      case '\t':
+        *p_++ = 't';
+        return;
+      case '\b':
+        *p_++ = 'b';
+        return;
+      case '\f':
+        *p_++ = 'f';
+        return;
       default:
         lit("u00");
         *p_++ = kHex[c >> 4];
@@ -142,10 +156,9 @@ std::size_t json_bound(const Case& c, const RouteDecision& d) {
                      c.region.district_code.size() + c.region.district.size() +
                      c.region.street_code.size() + c.region.street.size() +
                      c.region.community_code.size() + c.region.community.size() +
-                     c.region.grid_code.size() + c.reporter.name.size() +
-                     c.reporter.phone.size() + c.reporter.worker_id.size() +
-                     c.handled_result.size() + d.lead->code.size() + d.lead->name.size() +
-                     (d.rule ? d.rule->id.size() : 0);
+                     c.region.grid_code.size() + c.reporter.name.size() + c.reporter.phone.size() +
+                     c.reporter.worker_id.size() + c.handled_result.size() + d.lead->code.size() +
+                     d.lead->name.size() + (d.rule ? d.rule->id.size() : 0);
   if (c.coordinates) text += c.coordinates->crs.size();
   for (const std::string& level : c.category) text += level.size() + 4;
   for (const Department* co : d.co) text += co->code.size() + co->name.size() + 32;
@@ -165,9 +178,12 @@ void department(Writer& w, const Department& d) {
 std::string_view disclosure(const Case& c, PersonalDataPolicy policy) {
   if (c.reporter.anonymous || c.whistleblowing()) return "withheld";
   switch (policy) {
-    case PersonalDataPolicy::clear: return "clear";
-    case PersonalDataPolicy::masked: return "masked";
-    case PersonalDataPolicy::omit: return "omitted";
+    case PersonalDataPolicy::clear:
+      return "clear";
+    case PersonalDataPolicy::masked:
+      return "masked";
+    case PersonalDataPolicy::omit:
+      return "omitted";
   }
   return "withheld";
 }

@@ -13,10 +13,8 @@ std::optional<std::string> fake_env(const std::string& name) {
 
 TEST(ExpandEnv, ReplacesVariablesAndKeepsTheRest) {
   std::map<std::string, std::string> props = {
-      {"sasl.password", "${PASSWORD}"},
-      {"ssl.key.password", "pre-${PASSWORD}-post"},
-      {"client.id", "case-gateway"},
-      {"x", "${EMPTY}"},
+      {"sasl.password", "${PASSWORD}"}, {"ssl.key.password", "pre-${PASSWORD}-post"},
+      {"client.id", "case-gateway"},    {"x", "${EMPTY}"},
       {"literal", "$${PASSWORD}"},
   };
   std::vector<std::string> problems;

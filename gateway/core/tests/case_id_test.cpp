@@ -31,12 +31,16 @@ TEST(CaseId, KnownValueStaysStableAcrossReleases) {
 
 TEST(CaseId, DistinctRefsGiveDistinctIds) {
   std::set<std::string> ids;
-  for (int i = 0; i < 100000; ++i) ids.insert(make_case_id(Source::grid, "GR-" + std::to_string(i)));
+  for (int i = 0; i < 100000; ++i)
+    ids.insert(make_case_id(Source::grid, "GR-" + std::to_string(i)));
   EXPECT_EQ(ids.size(), 100000u);
 }
 
 TEST(CaseId, SeparatorPreventsAmbiguousConcatenation) {
-  EXPECT_NE(make_case_id(Source::hotline, "a\x1f" "b"), make_case_id(Source::hotline, "a"));
+  EXPECT_NE(make_case_id(Source::hotline,
+                         "a\x1f"
+                         "b"),
+            make_case_id(Source::hotline, "a"));
 }
 
 TEST(CaseId, Recognises) {

@@ -79,7 +79,8 @@ TEST_F(CaseJsonTest, WritesEveryFieldOfTheSchema) {
 
 TEST_F(CaseJsonTest, DefaultRouteHasNullRule) {
   std::string out;
-  append_case_json(out, sample_case(), RouteDecision{nullptr, &housing, {}}, PersonalDataPolicy::omit);
+  append_case_json(out, sample_case(), RouteDecision{nullptr, &housing, {}},
+                   PersonalDataPolicy::omit);
   auto doc = parse(out);
   EXPECT_TRUE(doc["assignment"]["rule"].is_null());
   EXPECT_TRUE(bool(doc["assignment"]["default"]));
@@ -159,7 +160,8 @@ TEST(JsonString, EscapesInEveryPositionOfAWordAndOfTheTail) {
       s[at] = '"';
       std::string out;
       append_json_string(out, s);
-      std::string expected = "\"" + std::string(at, 'x') + "\\\"" + std::string(len - at - 1, 'x') + "\"";
+      std::string expected =
+          "\"" + std::string(at, 'x') + "\\\"" + std::string(len - at - 1, 'x') + "\"";
       ASSERT_EQ(out, expected) << "len " << len << " at " << at;
     }
   }

@@ -138,7 +138,8 @@ TEST_F(CaseProcessorTest, SameInputGivesByteIdenticalOutputs) {
   ProcessOutcome a = processor.process(record("T-5|投诉"));
   ProcessOutcome b = processor.process(record("T-5|投诉"));
   ASSERT_EQ(a.records.size(), b.records.size());
-  for (std::size_t i = 0; i < a.records.size(); ++i) EXPECT_EQ(a.records[i].value, b.records[i].value);
+  for (std::size_t i = 0; i < a.records.size(); ++i)
+    EXPECT_EQ(a.records[i].value, b.records[i].value);
 }
 
 }  // namespace
