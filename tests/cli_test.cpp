@@ -43,6 +43,8 @@ TEST(CheckConfig, TheShippedConfigurationIsValid) {
   CommandResult r = gateway(config_arg() + " check-config");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("routes.yaml: OK"), std::string::npos) << r.output;
+  CommandResult after = gateway("check-config " + config_arg());
+  EXPECT_EQ(after.exit_code, 0) << after.output;
 }
 
 TEST(CheckConfig, ReportsEveryProblemWithItsPositionAndRefuses) {

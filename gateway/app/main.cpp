@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
       "case-gateway: 12345 hotline tickets and grid reports in, unified cases routed to "
       "department Kafka topics out"};
   app.require_subcommand(1);
+  app.fallthrough();  // --config may also follow the command: `gateway check-config --config x`
   std::string config = "config/gateway.yaml";
   app.add_option("-c,--config", config, "gateway configuration file")->capture_default_str();
 
