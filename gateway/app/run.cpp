@@ -55,6 +55,10 @@ void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings
     for (const auto& [topic, records] : by_topic) produce_records(settings, topic, records);
   } catch (const std::exception& e) {
     spdlog::error("feeding the samples failed: {}", e.what());
+    if (exit_after_feed) {
+      KafkaPipeline* loop = &pipeline;
+      boost::asio::post(io, [loop] { loop->stop(); });
+    }
     return;
   }
   spdlog::info("fed {} sample inputs; waiting until the gateway has committed them",
