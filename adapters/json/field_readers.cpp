@@ -154,17 +154,26 @@ MaybeRefusal read_bool(ondemand::value& v, const FieldPath& path, std::optional<
   return std::nullopt;
 }
 
-MaybeRefusal read_integer(ondemand::value& v, const FieldPath& path,
-                          std::optional<std::int64_t>& out) {
+// For the number readers: a refusal for anything but a number or null; present is false for
+// null (an absent value).
+static MaybeRefusal peek_number(ondemand::value& v, const FieldPath& path,
+                                std::string_view expected, bool& present) {
   json_type type{};
   if (auto refused = peek_type(v, path, type)) {
     return refused;
   }
-  if (type == json_type::null) {
-    return std::nullopt;
+  present = type != json_type::null;
+  if (present && type != json_type::number) {
+    return wrong_type(path, expected, type);
   }
-  if (type != json_type::number) {
-    return wrong_type(path, "integer", type);
+  return std::nullopt;
+}
+
+MaybeRefusal read_integer(ondemand::value& v, const FieldPath& path,
+                          std::optional<std::int64_t>& out) {
+  bool present = false;
+  if (auto refused = peek_number(v, path, "integer", present); refused || !present) {
+    return refused;
   }
   // get_number validates the whole token and says which kind of number it is.
   ondemand::number n;
@@ -188,15 +197,9 @@ MaybeRefusal read_integer(ondemand::value& v, const FieldPath& path,
 }
 
 MaybeRefusal read_number(ondemand::value& v, const FieldPath& path, std::optional<double>& out) {
-  json_type type{};
-  if (auto refused = peek_type(v, path, type)) {
+  bool present = false;
+  if (auto refused = peek_number(v, path, "number", present); refused || !present) {
     return refused;
-  }
-  if (type == json_type::null) {
-    return std::nullopt;
-  }
-  if (type != json_type::number) {
-    return wrong_type(path, "number", type);
   }
   double d = 0;
   if (auto e = v.get_double().get(d)) {
@@ -229,15 +232,10 @@ MaybeRefusal read_time(ondemand::value& v, const FieldPath& path, std::optional<
   if (e != simdjson::INCORRECT_TYPE) {
     return malformed_json(path, e);
   }
-  json_type type{};
-  if (auto refused = peek_type(v, path, type)) {
+  bool present = false;
+  if (auto refused = peek_number(v, path, "string or integer (a time)", present);
+      refused || !present) {
     return refused;
-  }
-  if (type == json_type::null) {
-    return std::nullopt;
-  }
-  if (type != json_type::number) {
-    return wrong_type(path, "string or integer (a time)", type);
   }
   ondemand::number n;
   const simdjson::error_code number_error = v.get_number().get(n);
