@@ -329,29 +329,28 @@ MaybeRefusal read_report(ondemand::parser& parser, simdjson::padded_string_view 
     c.handled_result = std::move(handled_result);
     c.handled_at = times.handled_at;
   }
-  c.case_id = make_case_id(Source::grid, c.source_ref);
+  assign_case_id(c.case_id, Source::grid, c.source_ref);
   return std::nullopt;
-}
-
-Result<Case> parse_report_text(ondemand::parser& parser, simdjson::padded_string_view json,
-                               EpochMs received_at, const GridOptions& options) {
-  // The Case is built in place and filled where it will be returned from: one named result
-  // on every path, so it is never moved.
-  Result<Case> result(std::in_place);
-  if (auto refused = read_report(parser, json, received_at, options, *result)) {
-    result = std::move(*refused);
-  }
-  return result;
 }
 
 }  // namespace
 
+MaybeRefusal parse_report_into(ondemand::parser& parser, simdjson::padded_string_view json,
+                          EpochMs received_at, const GridOptions& options, Case& out) {
+  return json::parse_distinguishing_trailing_data(json, [&](simdjson::padded_string_view text) {
+    reset(out);
+    return read_report(parser, text, received_at, options, out);
+  });
+}
+
 Result<Case> parse_report(ondemand::parser& parser, simdjson::padded_string_view json,
                           EpochMs received_at, const GridOptions& options) {
-  return json::parse_distinguishing_trailing_data<Case>(
-      json, [&](simdjson::padded_string_view text) {
-        return parse_report_text(parser, text, received_at, options);
-      });
+  // Built in place and returned from one named result on every path: never moved.
+  Result<Case> result(std::in_place);
+  if (auto refused = parse_report_into(parser, json, received_at, options, *result)) {
+    result = std::move(*refused);
+  }
+  return result;
 }
 
 }  // namespace gw::grid

@@ -23,5 +23,10 @@ inline constexpr std::string_view kGridChannel = "grid-app";
 // received_at becomes Case::received_at (and reported_at when the report has no time).
 Result<Case> parse_report(simdjson::ondemand::parser& parser, simdjson::padded_string_view json,
                           EpochMs received_at, const GridOptions& options);
+// The same, into a Case the caller reuses between inputs (reset first, so its strings keep
+// their capacity): what the pipeline calls. After a refusal out holds leftovers: ignore it.
+MaybeRefusal parse_report_into(simdjson::ondemand::parser& parser,
+                               simdjson::padded_string_view json, EpochMs received_at,
+                               const GridOptions& options, Case& out);
 
 }  // namespace gw::grid

@@ -332,29 +332,28 @@ MaybeRefusal read_ticket(ondemand::parser& parser, simdjson::padded_string_view 
     c.reporter.name.clear();
     c.reporter.phone.clear();
   }
-  c.case_id = make_case_id(Source::hotline, c.source_ref);
+  assign_case_id(c.case_id, Source::hotline, c.source_ref);
   return std::nullopt;
-}
-
-Result<Case> parse_ticket_text(ondemand::parser& parser, simdjson::padded_string_view json,
-                               EpochMs received_at) {
-  // The Case is built in place and filled where it will be returned from: one named result
-  // on every path, so it is never moved.
-  Result<Case> result(std::in_place);
-  if (auto refused = read_ticket(parser, json, received_at, *result)) {
-    result = std::move(*refused);
-  }
-  return result;
 }
 
 }  // namespace
 
+MaybeRefusal parse_ticket_into(ondemand::parser& parser, simdjson::padded_string_view json,
+                          EpochMs received_at, Case& out) {
+  return json::parse_distinguishing_trailing_data(json, [&](simdjson::padded_string_view text) {
+    reset(out);
+    return read_ticket(parser, text, received_at, out);
+  });
+}
+
 Result<Case> parse_ticket(ondemand::parser& parser, simdjson::padded_string_view json,
                           EpochMs received_at) {
-  return json::parse_distinguishing_trailing_data<Case>(
-      json, [&](simdjson::padded_string_view text) {
-        return parse_ticket_text(parser, text, received_at);
-      });
+  // Built in place and returned from one named result on every path: never moved.
+  Result<Case> result(std::in_place);
+  if (auto refused = parse_ticket_into(parser, json, received_at, *result)) {
+    result = std::move(*refused);
+  }
+  return result;
 }
 
 }  // namespace gw::hotline

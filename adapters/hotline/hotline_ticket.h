@@ -19,5 +19,9 @@ inline constexpr std::string_view kAppealTypes[] = {"咨询", "求助", "投诉"
 // received_at becomes Case::received_at.
 Result<Case> parse_ticket(simdjson::ondemand::parser& parser, simdjson::padded_string_view json,
                           EpochMs received_at);
+// The same, into a Case the caller reuses between inputs (reset first, so its strings keep
+// their capacity): what the pipeline calls. After a refusal out holds leftovers: ignore it.
+MaybeRefusal parse_ticket_into(simdjson::ondemand::parser& parser,
+                               simdjson::padded_string_view json, EpochMs received_at, Case& out);
 
 }  // namespace gw::hotline

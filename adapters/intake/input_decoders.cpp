@@ -19,30 +19,23 @@ class JsonInputDecoder final : public InputDecoder {
                    const GridOptions& grid)
       : format_(format), charset_(charset), grid_(grid), text_(charset, max_bytes) {}
 
-  Result<Case> decode(std::string_view bytes, EpochMs received_at) override {
+  MaybeRefusal decode_into(std::string_view bytes, EpochMs received_at, Case& out) override {
     Result<simdjson::padded_string_view> text = text_.prepare(bytes);
     if (!text.ok()) {
       return text.refusal();
     }
-    return parse(*text, bytes, received_at);
+    const InputFormat format = format_ ? *format_ : intake::detect_format(parser_, *text);
+    MaybeRefusal refused = format == InputFormat::grid
+                               ? grid::parse_report_into(parser_, *text, received_at, grid_, out)
+                               : hotline::parse_ticket_into(parser_, *text, received_at, out);
+    // simdjson validates UTF-8 while parsing; its offset would be in the BOM-less copy.
+    if (refused && refused->code == RefusalCode::invalid_encoding && charset_ == Charset::utf8) {
+      return intake::InputText::locate_invalid_utf8(bytes);
+    }
+    return refused;
   }
 
  private:
-  Result<Case> parse(simdjson::padded_string_view text, std::string_view bytes,
-                     EpochMs received_at) {
-    const InputFormat format = format_ ? *format_ : intake::detect_format(parser_, text);
-    // One named result on every path: built in place, never moved (NRVO).
-    Result<Case> result = format == InputFormat::grid
-                              ? grid::parse_report(parser_, text, received_at, grid_)
-                              : hotline::parse_ticket(parser_, text, received_at);
-    // simdjson validates UTF-8 while parsing; its offset would be in the BOM-less copy.
-    if (!result.ok() && result.refusal().code == RefusalCode::invalid_encoding &&
-        charset_ == Charset::utf8) {
-      result = intake::InputText::locate_invalid_utf8(bytes);
-    }
-    return result;
-  }
-
   std::optional<InputFormat> format_;
   Charset charset_;
   GridOptions grid_;

@@ -14,9 +14,9 @@
 
 namespace gw::json {
 
-// Empty when the field was fine; otherwise why the whole input is refused. Readers return it
-// so that callers can write `if (auto refused = read_x(...)) return refused;`.
-using MaybeRefusal = std::optional<Refusal>;
+// Readers return gw::MaybeRefusal: empty when the field was fine, otherwise why the whole
+// input is refused.
+using gw::MaybeRefusal;
 
 // Longest quoted value or key, in bytes (cut on a UTF-8 character boundary).
 inline constexpr std::size_t kMaxQuotedBytes = 40;

@@ -31,43 +31,42 @@ std::optional<std::size_t> find_root_object_end(std::string_view json);
 // Makes "a complete object followed by more bytes" trailing_data whatever else is wrong.
 // simdjson On Demand expects the root's closing brace to be the last token, so "{...} x"
 // comes back as an unclosed object (malformed_json), and an adapter may refuse a field
-// before reaching the end. parse(view) parses a padded view into Result<T>; when it refuses
-// json and a complete object is followed by more bytes, this parses the object alone: if
-// that is broken JSON too (malformed_json, invalid_encoding) its refusal stands, otherwise
-// the refusal is trailing_data. Costs nothing on the happy path.
-template <typename T, typename Parse>
-Result<T> parse_distinguishing_trailing_data(simdjson::padded_string_view json, Parse&& parse);
+// before reaching the end. parse(view) parses a padded view into the caller's object and
+// returns MaybeRefusal; when it refuses json and a complete object is followed by more bytes,
+// this parses the object alone: if that is broken JSON too (malformed_json,
+// invalid_encoding) its refusal stands, otherwise the refusal is trailing_data. After a
+// refusal the caller's object holds whatever the parses left: ignore it. Costs nothing on
+// the happy path.
+template <typename Parse>
+MaybeRefusal parse_distinguishing_trailing_data(simdjson::padded_string_view json, Parse&& parse);
 
 // Implementation details.
 Refusal trailing_data_at(std::size_t offset);
 bool only_whitespace(std::string_view text);
 
-template <typename T, typename Parse>
-Result<T> parse_distinguishing_trailing_data(simdjson::padded_string_view json, Parse&& parse) {
-  // Every path returns `result`, so the compiler builds it in the caller's slot (NRVO) and the
-  // Case is never moved on the happy path.
-  Result<T> result = parse(json);
-  if (result.ok()) {
-    return result;
+template <typename Parse>
+MaybeRefusal parse_distinguishing_trailing_data(simdjson::padded_string_view json, Parse&& parse) {
+  MaybeRefusal refused = parse(json);
+  if (!refused) {
+    return refused;
   }
   const std::optional<std::size_t> end = find_root_object_end(json);
   if (!end || only_whitespace(std::string_view(json).substr(*end))) {
-    return result;
+    return refused;
   }
   // The bytes after the object still belong to the same buffer, so the shorter view keeps
   // its padding.
-  result = parse(simdjson::padded_string_view(json.data(), *end, json.capacity()));
-  if (!result.ok() && (result.refusal().code == RefusalCode::malformed_json ||
-                       result.refusal().code == RefusalCode::invalid_encoding)) {
-    return result;
+  refused = parse(simdjson::padded_string_view(json.data(), *end, json.capacity()));
+  if (refused && (refused->code == RefusalCode::malformed_json ||
+                  refused->code == RefusalCode::invalid_encoding)) {
+    return refused;
   }
   std::size_t offset = *end;
   while (offset < json.size() && (json[offset] == ' ' || json[offset] == '\t' ||
                                   json[offset] == '\n' || json[offset] == '\r')) {
     ++offset;
   }
-  result = trailing_data_at(offset);
-  return result;
+  return trailing_data_at(offset);
 }
 
 }  // namespace gw::json

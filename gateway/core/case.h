@@ -36,12 +36,16 @@ struct Region {
   std::string community_code;  // 12 digits (street code + 3), when known
   std::string community;
   std::string grid_code;  // 14 digits, grid reports only
+
+  bool operator==(const Region&) const = default;
 };
 
 struct Coordinates {
   double lng = 0;
   double lat = 0;
   std::string crs;  // "WGS-84", "GCJ-02" or "BD-09"
+
+  bool operator==(const Coordinates&) const = default;
 };
 
 // Who reported the matter. For hotline tickets the caller, for grid reports the grid worker.
@@ -52,11 +56,15 @@ struct Reporter {
   std::string phone;
   std::string worker_id;  // grid worker id; not personal data
   bool anonymous = false;
+
+  bool operator==(const Reporter&) const = default;
 };
 
 struct Attachment {
   std::string type;  // "audio", "image", "video", "file", ...
   std::string url;
+
+  bool operator==(const Attachment&) const = default;
 };
 
 struct Case {
@@ -83,9 +91,16 @@ struct Case {
   std::string handled_result;
   std::optional<EpochMs> handled_at;
   std::vector<Attachment> attachments;
+  // A new member needs a line in reset() (case.cpp); CaseTest.ResetRestoresEveryMember checks.
+
+  bool operator==(const Case&) const = default;
 
   // Whistleblowing (举报) tickets: the caller must never be exposed to any department.
   bool whistleblowing() const { return kind == "举报"; }
 };
+
+// Makes c what a default-constructed Case is, but keeps the capacity of its strings and
+// vectors: a decoder that refills one Case per input allocates almost nothing after the first.
+void reset(Case& c);
 
 }  // namespace gw

@@ -14,7 +14,7 @@ std::string_view prefix(Source s) { return s == Source::hotline ? "HL-" : "GR-";
 
 }  // namespace
 
-std::string make_case_id(Source source, std::string_view source_ref) {
+void assign_case_id(std::string& out, Source source, std::string_view source_ref) {
   // Hash "<source>\x1f<ref>". Refs are short (20-40 bytes): a stack buffer avoids an
   // allocation; longer ones (up to the adapters' 64-byte limit, or beyond from tests) use a string.
   std::string_view name = to_string(source);
@@ -31,12 +31,18 @@ std::string make_case_id(Source source, std::string_view source_ref) {
   std::memcpy(buf + name.size() + 1, source_ref.data(), source_ref.size());
   XXH128_hash_t h = XXH3_128bits(buf, n);
 
-  std::string id;
-  id.reserve(3 + kHexDigits);
-  id.append(prefix(source));
+  char id[3 + kHexDigits];
+  std::memcpy(id, prefix(source).data(), 3);
+  char* p = id + 3;
   // high64 then the top 32 bits of low64: 96 bits.
-  for (int shift = 60; shift >= 0; shift -= 4) id.push_back(kHex[(h.high64 >> shift) & 0xF]);
-  for (int shift = 60; shift >= 32; shift -= 4) id.push_back(kHex[(h.low64 >> shift) & 0xF]);
+  for (int shift = 60; shift >= 0; shift -= 4) *p++ = kHex[(h.high64 >> shift) & 0xF];
+  for (int shift = 60; shift >= 32; shift -= 4) *p++ = kHex[(h.low64 >> shift) & 0xF];
+  out.assign(id, sizeof id);
+}
+
+std::string make_case_id(Source source, std::string_view source_ref) {
+  std::string id;
+  assign_case_id(id, source, source_ref);
   return id;
 }
 

@@ -15,6 +15,8 @@
 namespace gw {
 
 std::string make_case_id(Source source, std::string_view source_ref);
+// The same id written into out (replacing its contents, reusing its capacity).
+void assign_case_id(std::string& out, Source source, std::string_view source_ref);
 
 // True for a string of the form make_case_id produces.
 bool is_case_id(std::string_view s);

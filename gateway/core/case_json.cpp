@@ -6,6 +6,10 @@
 #include <cstring>
 #include <vector>
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "gateway/core/personal_data.h"
 #include "gateway/core/time_format.h"
 
@@ -51,81 +55,132 @@ class Writer {
   void ch(char c) { *p_++ = c; }
 
   void str(std::string_view s) {
-    *p_++ = '"';
+    // A local cursor: stores through char* may alias p_, which would then be reloaded and
+    // stored back around every byte.
+    char* out = p_;
+    *out++ = '"';
     const char* in = s.data();
     const char* const stop = in + s.size();
+#ifdef __AVX2__
+    // 32 bytes per step: store them whole (the buffer has room), then keep the bytes up to
+    // the first one that needs escaping.
+    const __m256i space_minus_1 = _mm256_set1_epi8(0x1F);
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    while (stop - in >= 32) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), v);
+      const __m256i control = _mm256_cmpeq_epi8(_mm256_max_epu8(v, space_minus_1), space_minus_1);
+      const __m256i special = _mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
+                                              _mm256_cmpeq_epi8(v, backslash));
+      const auto mask =
+          static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(control, special)));
+      if (mask == 0) {
+        out += 32;
+        in += 32;
+        continue;
+      }
+      const int clean = __builtin_ctz(mask);
+      out += clean;
+      in += clean;
+      out = put_byte(out, static_cast<unsigned char>(*in++));
+    }
+#endif
     while (stop - in >= 8) {
       std::uint64_t w;
       std::memcpy(&w, in, 8);
       if (needs_escape(w) == 0) {
-        std::memcpy(p_, in, 8);
-        p_ += 8;
+        std::memcpy(out, in, 8);
+        out += 8;
         in += 8;
         continue;
       }
-      for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(*in++));
+      for (int i = 0; i < 8; ++i) out = put_byte(out, static_cast<unsigned char>(*in++));
     }
-    // The last 0-7 bytes: test them as one word padded with 'A', which never needs escaping,
-    // and copy the word whole (the buffer has room; only n bytes count).
-    const auto n = static_cast<std::size_t>(stop - in);
-    std::uint64_t w = kOnes * 'A';
-    std::memcpy(&w, in, n);
-    if (needs_escape(w) == 0) {
-      std::memcpy(p_, &w, 8);
-      p_ += n;
-    } else {
-      while (in != stop) byte(static_cast<unsigned char>(*in++));
-    }
-    *p_++ = '"';
+    out = put_tail(out, in, static_cast<std::size_t>(stop - in));
+    *out++ = '"';
+    p_ = out;
   }
 
   void i64(std::int64_t v) { p_ = std::to_chars(p_, p_ + 24, v).ptr; }
   void f64(double v) { p_ = std::to_chars(p_, p_ + 32, v).ptr; }
   void boolean(bool v) { lit(v ? "true" : "false"); }
   void time(EpochMs t) {
-    thread_local std::string text;
-    text.clear();
-    append_rfc3339_china(text, t);
     *p_++ = '"';
-    lit(text);
+    p_ = write_rfc3339_china(p_, t);
     *p_++ = '"';
   }
 
  private:
-  void byte(unsigned char c) {
+  // The last n < 8 bytes at in, where most short strings (codes, names) spend their whole
+  // length: one test of a word built from two overlapping loads, then two overlapping
+  // stores; byte by byte only when something needs escaping. Returns the new end.
+  static char* put_tail(char* out, const char* in, std::size_t n) {
+    if (n >= 4) {
+      std::uint32_t head;
+      std::uint32_t tail;
+      std::memcpy(&head, in, 4);
+      std::memcpy(&tail, in + n - 4, 4);
+      if (needs_escape(head | std::uint64_t{tail} << 32) == 0) {
+        std::memcpy(out, &head, 4);
+        std::memcpy(out + n - 4, &tail, 4);
+        return out + n;
+      }
+    } else if (n >= 2) {
+      std::uint16_t head;
+      std::uint16_t tail;
+      std::memcpy(&head, in, 2);
+      std::memcpy(&tail, in + n - 2, 2);
+      // The upper half is filled with 'A', which never needs escaping.
+      const std::uint64_t word =
+          head | std::uint64_t{tail} << 16 | (kOnes * 'A' & 0xFFFFFFFF00000000ULL);
+      if (needs_escape(word) == 0) {
+        std::memcpy(out, &head, 2);
+        std::memcpy(out + n - 2, &tail, 2);
+        return out + n;
+      }
+    }
+    for (std::size_t i = 0; i < n; ++i) out = put_byte(out, static_cast<unsigned char>(in[i]));
+    return out;
+  }
+
+  // Writes c at out, escaped if JSON needs it; returns the new end.
+  static char* put_byte(char* out, unsigned char c) {
     if (!kNeedsEscape.v[c]) {
-      *p_++ = static_cast<char>(c);
-      return;
+      *out++ = static_cast<char>(c);
+      return out;
     }
     static constexpr char kHex[] = "0123456789abcdef";
-    *p_++ = '\\';
+    *out++ = '\\';
     switch (c) {
       case '"':
-        *p_++ = '"';
-        return;
+        *out++ = '"';
+        break;
       case '\\':
-        *p_++ = '\\';
-        return;
+        *out++ = '\\';
+        break;
       case '\n':
-        *p_++ = 'n';
-        return;
+        *out++ = 'n';
+        break;
       case '\r':
-        *p_++ = 'r';
-        return;
+        *out++ = 'r';
+        break;
       case '\t':
-        *p_++ = 't';
-        return;
+        *out++ = 't';
+        break;
       case '\b':
-        *p_++ = 'b';
-        return;
+        *out++ = 'b';
+        break;
       case '\f':
-        *p_++ = 'f';
-        return;
+        *out++ = 'f';
+        break;
       default:
-        lit("u00");
-        *p_++ = kHex[c >> 4];
-        *p_++ = kHex[c & 0xF];
+        std::memcpy(out, "u00", 3);
+        out += 3;
+        *out++ = kHex[c >> 4];
+        *out++ = kHex[c & 0xF];
     }
+    return out;
   }
 
   char* p_;

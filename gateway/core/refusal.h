@@ -2,6 +2,7 @@
 // (or the admin reading the dead-letter topic) can fix the input without guessing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +34,10 @@ struct Refusal {
   // "callTime: bad_time: expected ..." -- the one-line form used in logs and headers.
   std::string message() const;
 };
+
+// Empty when the input was fine; otherwise why it is refused. Functions that fill an
+// out-parameter return it, so callers write `if (auto refused = f(...)) return refused;`.
+using MaybeRefusal = std::optional<Refusal>;
 
 // A value or the reason there is none. Small on purpose: std::expected is C++23.
 template <typename T>

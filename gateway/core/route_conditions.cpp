@@ -1,11 +1,11 @@
 #include "gateway/core/route_conditions.h"
 
-#include <string.h>  // memmem
-
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "gateway/core/substring.h"
 
 namespace gw::route_conditions {
 
@@ -63,22 +63,10 @@ const std::string* matching_grid_prefix(const RuleMatch& m, const Region& r) {
   return nullptr;
 }
 
-namespace {
-
-// glibc's memmem rather than std::string::find: find looks for the first byte and compares
-// from there, and in Chinese text nearly every character starts with the same few lead
-// bytes, so find degrades to a comparison at almost every character.
-bool contains(const std::string& text, const std::string& keyword) {
-  if (keyword.empty()) return true;
-  return memmem(text.data(), text.size(), keyword.data(), keyword.size()) != nullptr;
-}
-
-}  // namespace
-
 KeywordHit matching_keyword(const RuleMatch& m, const Case& c) {
   for (const std::string& k : m.keywords) {
-    if (contains(c.title, k)) return {&k, true};
-    if (contains(c.description, k)) return {&k, false};
+    if (contains_bytes(c.title, k)) return {&k, true};
+    if (contains_bytes(c.description, k)) return {&k, false};
   }
   return {};
 }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 namespace gw {
@@ -175,7 +176,7 @@ std::optional<EpochMs> parse_time(std::string_view text) {
 
 bool time_in_accepted_range(EpochMs t) { return t >= kMinAcceptedTime && t < kMaxAcceptedTime; }
 
-void append_rfc3339_china(std::string& out, EpochMs t) {
+char* write_rfc3339_china(char* p, EpochMs t) {
   // Saturate rather than overflow: t may come from anywhere, and formatting must not be UB.
   std::int64_t local = 0;
   if (__builtin_add_overflow(t, kChinaOffsetMinutes * kMsPerMinute, &local)) {
@@ -190,8 +191,6 @@ void append_rfc3339_china(std::string& out, EpochMs t) {
   const auto ms = static_cast<unsigned>(ms_of_day % 1000);
   const auto secs = static_cast<unsigned>(ms_of_day / 1000);
 
-  char buf[48];
-  char* p = buf;
   if (y >= 0 && y <= 9999) {
     p = put_digits(p, static_cast<unsigned>(y), 4);
   } else {
@@ -218,10 +217,14 @@ void append_rfc3339_china(std::string& out, EpochMs t) {
     *p++ = '.';
     p = put_digits(p, ms, 3);
   }
-  for (char c : std::string_view("+08:00")) {
-    *p++ = c;
-  }
-  out.append(buf, static_cast<std::size_t>(p - buf));
+  std::memcpy(p, "+08:00", 6);
+  p += 6;
+  return p;
+}
+
+void append_rfc3339_china(std::string& out, EpochMs t) {
+  char buf[kMaxRfc3339Bytes];
+  out.append(buf, static_cast<std::size_t>(write_rfc3339_china(buf, t) - buf));
 }
 
 std::string format_rfc3339_china(EpochMs t) {

@@ -9,6 +9,7 @@
 //   e.g. "2025-09-21T10:22:00+08:00".
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,9 @@ bool time_in_accepted_range(EpochMs t);
 
 // Appends the RFC 3339 form in +08:00 to out.
 void append_rfc3339_china(std::string& out, EpochMs t);
+// The same written at p, which must have room for kMaxRfc3339Bytes; returns the end.
+inline constexpr std::size_t kMaxRfc3339Bytes = 48;
+char* write_rfc3339_china(char* p, EpochMs t);
 std::string format_rfc3339_china(EpochMs t);
 
 // Days since 1970-01-01 for a proleptic Gregorian date, and back (Howard Hinnant's algorithms).

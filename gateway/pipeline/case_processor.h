@@ -80,6 +80,8 @@ class CaseProcessor {
   // The first half of process(): decode, then fill region names and codes from the table's
   // street directory. For `gateway replay` and `gateway explain`, which route without writing.
   Result<Case> normalize(const InputRecord& in, const RouteTable& table);
+  // The same into a Case reused between records (see InputDecoder::decode_into).
+  MaybeRefusal normalize_into(const InputRecord& in, const RouteTable& table, Case& out);
 
   // The dead letter process() writes for a refused input.
   OutRecord dead_letter(const InputRecord& in, const Refusal& why) const;
@@ -88,6 +90,7 @@ class CaseProcessor {
   std::function<std::shared_ptr<const RouteTable>()> route_table_;
   std::string dead_letter_topic_;
   std::map<std::string, std::unique_ptr<InputDecoder>, std::less<>> decoders_;
+  Case case_;  // process() decodes into it: one Case per processor, refilled per record
 };
 
 }  // namespace gw

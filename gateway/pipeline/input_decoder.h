@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include "gateway/core/case.h"
 #include "gateway/core/refusal.h"
@@ -15,8 +16,20 @@ namespace gw {
 class InputDecoder {
  public:
   virtual ~InputDecoder() = default;
-  // bytes need no padding or terminator. received_at becomes Case::received_at.
-  virtual Result<Case> decode(std::string_view bytes, EpochMs received_at) = 0;
+  // Fills out, which the caller reuses from input to input: reset first, its strings keep
+  // their capacity, so steady-state decoding allocates almost nothing. bytes need no padding
+  // or terminator. received_at becomes Case::received_at. After a refusal out holds
+  // leftovers: ignore it.
+  virtual MaybeRefusal decode_into(std::string_view bytes, EpochMs received_at, Case& out) = 0;
+
+  // The same into a new Case, for callers that keep it (explain, replay, tests).
+  Result<Case> decode(std::string_view bytes, EpochMs received_at) {
+    Result<Case> result(std::in_place);
+    if (auto refused = decode_into(bytes, received_at, *result)) {
+      result = std::move(*refused);
+    }
+    return result;
+  }
 };
 
 }  // namespace gw

@@ -32,8 +32,15 @@ Result<int> count_fields(simdjson::ondemand::parser& parser, simdjson::padded_st
 Result<int> parse(const std::string& text) {
   simdjson::padded_string padded(text);
   simdjson::ondemand::parser parser;
-  return parse_distinguishing_trailing_data<int>(
-      padded, [&](simdjson::padded_string_view view) { return count_fields(parser, view); });
+  Result<int> result = 0;
+  if (auto refused = parse_distinguishing_trailing_data(padded, [&](simdjson::padded_string_view view) -> MaybeRefusal {
+        result = count_fields(parser, view);
+        if (result.ok()) return std::nullopt;
+        return result.refusal();
+      })) {
+    return *refused;
+  }
+  return result;
 }
 
 struct DocCase {

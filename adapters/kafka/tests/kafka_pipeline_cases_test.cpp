@@ -33,7 +33,7 @@ constexpr const char* kDeadLetters = "gateway.dead-letter";
 // 0xff byte (standing in for bytes that are not UTF-8).
 class PipeSeparatedTicketDecoder : public InputDecoder {
  public:
-  Result<Case> decode(std::string_view bytes, EpochMs received_at) override {
+  MaybeRefusal decode_into(std::string_view bytes, EpochMs received_at, Case& out) override {
     if (bytes.empty()) return Refusal{RefusalCode::empty_input, "", "zero bytes"};
     if (bytes.front() == '\xff') {
       return Refusal{RefusalCode::invalid_encoding, "", "byte 0xff at offset 0"};
@@ -53,7 +53,8 @@ class PipeSeparatedTicketDecoder : public InputDecoder {
     c.description = c.title;
     c.reported_at = received_at;
     c.received_at = received_at;
-    return c;
+    out = std::move(c);
+    return std::nullopt;
   }
 };
 

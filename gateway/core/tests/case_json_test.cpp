@@ -1,6 +1,8 @@
 #include "gateway/core/case_json.h"
 
 #include <gtest/gtest.h>
+
+#include <random>
 #include <simdjson.h>
 
 #include "gateway/core/case_id.h"
@@ -152,9 +154,9 @@ TEST(JsonString, EscapesControlQuoteAndBackslashOnly) {
 }
 
 TEST(JsonString, EscapesInEveryPositionOfAWordAndOfTheTail) {
-  // Words of 8 bytes are tested at once and the 0-7 byte tail separately: put an escape at
-  // every position of strings of every length up to 24.
-  for (std::size_t len = 1; len <= 24; ++len) {
+  // Blocks of 32 bytes (AVX2) and words of 8 are tested at once, the 0-7 byte tail byte by
+  // byte: put an escape at every position of strings of every length up to 80.
+  for (std::size_t len = 1; len <= 80; ++len) {
     for (std::size_t at = 0; at < len; ++at) {
       std::string s(len, 'x');
       s[at] = '"';
@@ -164,6 +166,24 @@ TEST(JsonString, EscapesInEveryPositionOfAWordAndOfTheTail) {
           "\"" + std::string(at, 'x') + "\\\"" + std::string(len - at - 1, 'x') + "\"";
       ASSERT_EQ(out, expected) << "len " << len << " at " << at;
     }
+  }
+}
+
+TEST(JsonString, RandomTextRoundTripsThroughAJsonParser) {
+  // Bytes drawn mostly from what needs escaping and from UTF-8 text, at lengths that cross
+  // every block and word boundary; simdjson must read back exactly the input.
+  const std::string_view pieces[] = {"\"", "\\", "\n", "\x01", "\x1f", " ", "a", "/", "中", "\x7f"};
+  std::mt19937 rng(12345);
+  simdjson::dom::parser p;
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    const std::size_t pieces_wanted = rng() % 90;
+    for (std::size_t i = 0; i < pieces_wanted; ++i) s.append(pieces[rng() % std::size(pieces)]);
+    std::string out;
+    append_json_string(out, s);
+    auto r = p.parse(simdjson::padded_string(out));
+    ASSERT_EQ(r.error(), simdjson::SUCCESS) << out;
+    ASSERT_EQ(std::string_view(r.value()), s);
   }
 }
 

@@ -10,7 +10,7 @@ namespace {
 // "ref|kind" or a refusal for anything else: enough to drive the processor without a format.
 class TinyDecoder : public InputDecoder {
  public:
-  Result<Case> decode(std::string_view bytes, EpochMs received_at) override {
+  MaybeRefusal decode_into(std::string_view bytes, EpochMs received_at, Case& out) override {
     std::size_t bar = bytes.find('|');
     if (bar == std::string_view::npos) {
       return Refusal{RefusalCode::malformed_json, "", "expected ref|kind"};
@@ -26,7 +26,8 @@ class TinyDecoder : public InputDecoder {
     c.received_at = received_at;
     c.reported_at = received_at;
     c.region.grid_code = "64020200100101";
-    return c;
+    out = std::move(c);
+    return std::nullopt;
   }
 };
 
