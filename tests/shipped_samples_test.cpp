@@ -52,7 +52,9 @@ TEST_F(ShippedSamples, BadSamplesAreDeadLetteredWithTheirReason) {
     EXPECT_EQ(o.records[0].topic, config.gateway.dead_letter_topic);
     EXPECT_EQ(o.records[0].value, s.bytes);  // the original bytes, untouched
     EXPECT_EQ(o.refusal->code, it->second.first) << o.refusal->message();
-    if (!it->second.second.empty()) EXPECT_EQ(o.refusal->field, it->second.second);
+    if (!it->second.second.empty()) {
+      EXPECT_EQ(o.refusal->field, it->second.second);
+    }
   }
   EXPECT_EQ(seen, expected.size());
 }

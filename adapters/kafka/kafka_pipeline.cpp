@@ -175,6 +175,18 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
   if (ts_type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || in.timestamp < 0) {
     in.timestamp = now_ms();
   }
+  rd_kafka_headers_t* headers = nullptr;
+  if (options_.read_headers &&
+      rd_kafka_message_headers(&msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name = nullptr;
+    const void* value = nullptr;
+    std::size_t size = 0;
+    for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
+                            RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+      in.headers.emplace_back(name, bytes_of(value, size));
+    }
+  }
 
   ProcessOutcome outcome;
   try {
@@ -187,6 +199,9 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
     return;
   }
   ++counters_.records_consumed;
+  if (outcome.duplicate) {
+    ++counters_.duplicates;
+  }
   if (outcome.dead_lettered) {
     ++counters_.dead_letters[outcome.refusal ? std::string(to_string(outcome.refusal->code))
                                              : std::string("unknown")];
@@ -200,17 +215,60 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
   if (outcome.records.empty()) {
     acked_since_store_.insert(tp);
   }
+  std::shared_ptr<HeldOutputs> held;
+  const auto first = static_cast<std::size_t>(
+      std::count_if(outcome.records.begin(), outcome.records.end(),
+                    [](const OutRecord& r) { return !r.after_others; }));
+  if (first < outcome.records.size()) {
+    held = std::make_shared<HeldOutputs>();
+    held->waiting = first;
+  }
   for (OutRecord& r : outcome.records) {
     PendingOutput& out = outputs_.emplace_back();
     out.self = std::prev(outputs_.end());
+    out.held = r.after_others;
     out.record = std::move(r);
     out.source = tp;
     out.source_offset = msg.offset;
     out.generation = generation->second;
     out.dead_letter = outcome.dead_lettered;
-    produce(out);
+    out.held_by = held;
+    if (out.held) {
+      held->outputs.push_back(&out);
+    } else {
+      produce(out);
+    }
+  }
+  if (held && held->waiting == 0) {
+    for (PendingOutput* h : held->outputs) {
+      h->held = false;
+      produce(*h);
+    }
   }
   pause_if_full();
+}
+
+void KafkaPipeline::release_held(PendingOutput& acknowledged) {
+  std::shared_ptr<HeldOutputs> group = acknowledged.held_by;
+  if (!group || acknowledged.held || group->waiting == 0 || --group->waiting > 0) {
+    return;
+  }
+  for (PendingOutput* h : group->outputs) {
+    h->held = false;
+    produce(*h);
+  }
+}
+
+void KafkaPipeline::drop_stale_held() {
+  // Held outputs are neither inside librdkafka nor in retries_: nothing else would ever
+  // erase those of partitions that are no longer ours.
+  for (auto it = outputs_.begin(); it != outputs_.end();) {
+    auto next = std::next(it);
+    if (it->held && stale(*it)) {
+      outputs_.erase(it);
+    }
+    it = next;
+  }
 }
 
 void KafkaPipeline::produce(PendingOutput& out) {
@@ -247,8 +305,11 @@ void KafkaPipeline::on_delivery(void* opaque, rd_kafka_resp_err_t err) {
   } else {
     ++counters_.cases_produced[out.record.topic];
   }
-  if (!stale(out) && tracker_.ack(out.source, out.source_offset)) {
-    acked_since_store_.insert(out.source);
+  if (!stale(out)) {
+    if (tracker_.ack(out.source, out.source_offset)) {
+      acked_since_store_.insert(out.source);
+    }
+    release_held(out);
   }
   erase(out);
 }

@@ -51,6 +51,13 @@ struct KafkaPipelineOptions {
   std::chrono::milliseconds tick{100};
   // Called on the io thread after the pipeline stopped itself because of a fatal error.
   std::function<void(const std::string& reason)> on_fatal_error;
+  // Fill InputRecord::headers (the routing stage reads the intake stage's headers).
+  bool read_headers = false;
+  // Called on the io thread when partitions are assigned, before any of their records is
+  // processed (the routing stage restores their state here; it may block), and when they
+  // are revoked or lost, after their in-flight outputs were drained or abandoned.
+  std::function<void(const std::vector<TopicPartition>&)> on_assigned;
+  std::function<void(const std::vector<TopicPartition>&)> on_revoked;
 };
 
 struct StopReport {
@@ -100,6 +107,7 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
  private:
   // One output record between produce() and its acknowledgement. Owned by outputs_; while
   // librdkafka holds it, its address is the record's opaque.
+  struct HeldOutputs;
   struct PendingOutput {
     OutRecord record;
     TopicPartition source;
@@ -108,6 +116,14 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
     bool dead_letter = false;
     int attempts = 0;
     std::list<PendingOutput>::iterator self;
+    // Outputs marked after_others wait here, unproduced ("held"), until the other outputs
+    // of their input are acknowledged; those others share the group and count it down.
+    std::shared_ptr<HeldOutputs> held_by;
+    bool held = false;
+  };
+  struct HeldOutputs {
+    std::size_t waiting = 0;  // outputs of the input not yet acknowledged
+    std::vector<PendingOutput*> outputs;
   };
   using Clock = std::chrono::steady_clock;
 
@@ -126,6 +142,8 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
   void run_due_retries();
   void arm_retry_timer();
   void erase(PendingOutput& out);
+  void release_held(PendingOutput& acknowledged);
+  void drop_stale_held();
   bool stale(const PendingOutput& out) const;
   void store_committable();
   std::vector<kafka::PartitionOffset> committable_of(const std::vector<TopicPartition>& parts);

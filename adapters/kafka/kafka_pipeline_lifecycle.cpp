@@ -25,6 +25,9 @@ void KafkaPipeline::on_assigned(const std::vector<TopicPartition>& partitions) {
   if (paused_) {
     source_->pause(partitions);
   }
+  if (options_.on_assigned) {
+    options_.on_assigned(partitions);
+  }
 }
 
 void KafkaPipeline::on_revoking(const std::vector<TopicPartition>& partitions, bool lost) {
@@ -56,6 +59,10 @@ void KafkaPipeline::on_revoking(const std::vector<TopicPartition>& partitions, b
     } else {
       ++it;
     }
+  }
+  drop_stale_held();
+  if (options_.on_revoked) {
+    options_.on_revoked(partitions);
   }
   if (abandoned > 0) {
     spdlog::warn(

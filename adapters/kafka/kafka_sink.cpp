@@ -57,7 +57,9 @@ rd_kafka_resp_err_t KafkaSink::produce(const OutRecord& record, void* opaque) {
       producer_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_MSGFLAGS(0),
       RD_KAFKA_V_VALUE(const_cast<char*>(record.value.data()), record.value.size()),
       RD_KAFKA_V_KEY(key, record.key.size()), RD_KAFKA_V_HEADERS(headers.get()),
-      RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
+      RD_KAFKA_V_PARTITION(record.partition >= 0 ? record.partition : RD_KAFKA_PARTITION_UA),
+      RD_KAFKA_V_TIMESTAMP(record.timestamp.value_or(0)), RD_KAFKA_V_OPAQUE(opaque),
+      RD_KAFKA_V_END);
   // On success the record owns its headers; on failure they are still ours to free.
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     (void)headers.release();

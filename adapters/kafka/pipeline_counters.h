@@ -15,6 +15,8 @@ struct PipelineCounters {
   // Inputs refused, per refusal code (error.code), counted when the dead letter is made.
   std::map<std::string, std::uint64_t> dead_letters;
   std::uint64_t dead_letters_produced = 0;  // dead letters the brokers acknowledged
+  // Inputs whose case was routed before (the routing stage): nothing produced for them.
+  std::uint64_t duplicates = 0;
   // Partition offsets the group coordinator accepted, each one moving a partition forward.
   std::uint64_t offsets_committed = 0;
   // Failed deliveries and refused produce calls; each was retried, none skipped.

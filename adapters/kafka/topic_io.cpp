@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <iterator>
+#include <functional>
 #include <map>
 
 #include "adapters/kafka/kafka_config.h"
@@ -96,6 +97,13 @@ const std::string* ConsumedRecord::header(std::string_view name) const {
 
 void create_topics(const KafkaSettings& settings, const std::vector<std::string>& topics,
                    int partitions, int replication, std::chrono::milliseconds timeout) {
+  create_topics(settings, topics, partitions, replication, {}, timeout);
+}
+
+void create_topics(const KafkaSettings& settings, const std::vector<std::string>& topics,
+                   int partitions, int replication,
+                   const std::map<std::string, std::string>& topic_config,
+                   std::chrono::milliseconds timeout) {
   if (topics.empty()) {
     return;
   }
@@ -113,6 +121,12 @@ void create_topics(const KafkaSettings& settings, const std::vector<std::string>
         rd_kafka_NewTopic_new(t.c_str(), partitions, replication, err.data(), err.size());
     if (nt == nullptr) {
       throw KafkaError("kafka: topic \"" + t + "\": " + err.data());
+    }
+    for (const auto& [name, value] : topic_config) {
+      if (rd_kafka_NewTopic_set_config(nt, name.c_str(), value.c_str()) !=
+          RD_KAFKA_RESP_ERR_NO_ERROR) {
+        throw KafkaError("kafka: topic \"" + t + "\": config " + name + "=" + value);
+      }
     }
     owned.emplace_back(nt);
     requests.push_back(nt);
@@ -193,8 +207,15 @@ void produce_records(const KafkaSettings& settings, const std::string& topic,
   }
 }
 
-std::vector<ConsumedRecord> read_topic(const KafkaSettings& settings, const std::string& topic,
-                                       std::chrono::milliseconds timeout) {
+namespace {
+
+// Reads the given partitions of topic (all of them when `only` is empty) from the oldest
+// record kept to their end offsets at the time of the call, handing each record to
+// on_record in offset order per partition (partitions interleave).
+void read_partitions(const KafkaSettings& settings, const std::string& topic,
+                     const std::vector<std::int32_t>& only,
+                     const std::function<void(const rd_kafka_message_t&)>& on_record,
+                     std::chrono::milliseconds timeout) {
   const Clock::time_point deadline = Clock::now() + timeout;
   // librdkafka's consumer API needs a group id even with a manual assignment; this one never
   // joins (assign, not subscribe) and never commits.
@@ -204,15 +225,23 @@ std::vector<ConsumedRecord> read_topic(const KafkaSettings& settings, const std:
   kafka::KafkaHandle reader = kafka::make_client(
       kafka::make_conf(settings, kafka::ClientRole::reader, {{"group.id", group}}),
       kafka::ClientRole::reader);
-  const int partitions = partition_count(reader.get(), topic, deadline);
+  std::vector<std::int32_t> partitions = only;
+  if (partitions.empty()) {
+    const int n = partition_count(reader.get(), topic, deadline);
+    for (std::int32_t p = 0; p < n; ++p) partitions.push_back(p);
+  }
 
   std::map<std::int32_t, std::int64_t> end_of;  // partitions with records still to read
-  kafka::PartitionListHandle assignment = kafka::make_partition_list(partitions);
-  for (std::int32_t p = 0; p < partitions; ++p) {
+  kafka::PartitionListHandle assignment =
+      kafka::make_partition_list(static_cast<int>(partitions.size()));
+  for (std::int32_t p : partitions) {
     std::int64_t low = 0;
     std::int64_t high = 0;
     rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(reader.get(), topic.c_str(), p, &low,
                                                                &high, remaining_ms(deadline));
+    if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && !only.empty()) {
+      continue;  // a topic (or partition) that does not exist reads as empty
+    }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       throw KafkaError("kafka: end offsets of \"" + topic + "\": " + rd_kafka_err2str(err));
     }
@@ -222,13 +251,11 @@ std::vector<ConsumedRecord> read_topic(const KafkaSettings& settings, const std:
     end_of[p] = high;
     rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), p)->offset = low;
   }
-  std::vector<ConsumedRecord> out;
   if (end_of.empty()) {
-    return out;
+    return;
   }
   rd_kafka_assign(reader.get(), assignment.get());
 
-  std::map<std::int32_t, std::vector<ConsumedRecord>> by_partition;
   while (!end_of.empty()) {
     if (remaining_ms(deadline) == 0) {
       throw KafkaError("kafka: reading \"" + topic + "\" timed out");
@@ -260,16 +287,50 @@ std::vector<ConsumedRecord> read_topic(const KafkaSettings& settings, const std:
       continue;
     }
     if (msg->offset < end->second) {
-      by_partition[msg->partition].push_back(to_record(*msg));
+      on_record(*msg);
     }
     if (msg->offset + 1 >= end->second) {
       end_of.erase(end);
     }
   }
+}
+
+}  // namespace
+
+std::vector<ConsumedRecord> read_topic(const KafkaSettings& settings, const std::string& topic,
+                                       std::chrono::milliseconds timeout) {
+  std::map<std::int32_t, std::vector<ConsumedRecord>> by_partition;
+  read_partitions(
+      settings, topic, {},
+      [&](const rd_kafka_message_t& msg) { by_partition[msg.partition].push_back(to_record(msg)); },
+      timeout);
+  std::vector<ConsumedRecord> out;
   for (auto& [p, records] : by_partition) {
     std::move(records.begin(), records.end(), std::back_inserter(out));
   }
   return out;
+}
+
+void read_partition(const KafkaSettings& settings, const std::string& topic,
+                    std::int32_t partition,
+                    const std::function<void(std::string_view key, std::string_view value,
+                                             bool tombstone)>& on_record,
+                    std::chrono::milliseconds timeout) {
+  read_partitions(
+      settings, topic, {partition},
+      [&](const rd_kafka_message_t& msg) {
+        on_record(std::string_view(static_cast<const char*>(msg.key), msg.key == nullptr ? 0 : msg.key_len),
+                  std::string_view(static_cast<const char*>(msg.payload), msg.payload == nullptr ? 0 : msg.len),
+                  msg.payload == nullptr);
+      },
+      timeout);
+}
+
+int topic_partitions(const KafkaSettings& settings, const std::string& topic,
+                     std::chrono::milliseconds timeout) {
+  kafka::KafkaHandle client = kafka::make_client(
+      kafka::make_conf(settings, kafka::ClientRole::admin), kafka::ClientRole::admin);
+  return partition_count(client.get(), topic, Clock::now() + timeout);
 }
 
 }  // namespace gw

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +26,15 @@ void create_topics(const KafkaSettings& settings, const std::vector<std::string>
                    int partitions, int replication,
                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// The same for the embedded cluster, through the mock API.
+// The same with topic configs (e.g. cleanup.policy=compact) for every topic created; an
+// existing topic keeps its own.
+void create_topics(const KafkaSettings& settings, const std::vector<std::string>& topics,
+                   int partitions, int replication,
+                   const std::map<std::string, std::string>& topic_config,
+                   std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// The same for the embedded cluster, through the mock API (which keeps no topic configs:
+// it neither compacts nor retains beyond its memory bound).
 void create_topics(EmbeddedCluster& cluster, const std::vector<std::string>& topics, int partitions,
                    int replication = 1);
 
@@ -54,5 +64,19 @@ struct ConsumedRecord {
 std::vector<ConsumedRecord> read_topic(
     const KafkaSettings& settings, const std::string& topic,
     std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+// Every record of one partition from the oldest kept to the end offset at the time of the
+// call, in offset order: key, value, and whether the value is null (a tombstone). The
+// views die when on_record returns. A missing topic or partition reads as empty.
+void read_partition(const KafkaSettings& settings, const std::string& topic,
+                    std::int32_t partition,
+                    const std::function<void(std::string_view key, std::string_view value,
+                                             bool tombstone)>& on_record,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// The topic's partition count; 0 when the cluster does not know the topic. Throws
+// KafkaError when the cluster does not answer in time.
+int topic_partitions(const KafkaSettings& settings, const std::string& topic,
+                     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace gw

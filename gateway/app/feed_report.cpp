@@ -45,7 +45,7 @@ CaseLine summarize(const ConsumedRecord& r) {
 
 void print_feed_report(std::ostream& out, const RoutingConfig& routing, std::size_t fed,
                        const std::vector<ConsumedRecord>& department_records,
-                       const std::vector<ConsumedRecord>& dead_letters) {
+                       const std::vector<ConsumedRecord>& dead_letters, std::size_t repeats) {
   std::map<std::string, std::vector<CaseLine>> by_topic;
   std::size_t leads = 0;
   for (const ConsumedRecord& r : department_records) {
@@ -55,7 +55,12 @@ void print_feed_report(std::ostream& out, const RoutingConfig& routing, std::siz
   }
 
   out << "\n== " << fed << " sample inputs fed: " << leads << " routed as cases, "
-      << dead_letters.size() << " dead-lettered ==\n";
+      << dead_letters.size() << " dead-lettered";
+  if (repeats > 0) {
+    out << ", " << repeats << (repeats == 1 ? " repeat" : " repeats")
+        << " of a case already routed (not routed again)";
+  }
+  out << " ==\n";
   for (const Department& d : routing.departments) {
     auto it = by_topic.find(d.topic);
     if (it == by_topic.end()) continue;

@@ -19,6 +19,6 @@ namespace gw::app {
 // letter keeps the original key, so dead letters are named by their sample file.
 void print_feed_report(std::ostream& out, const RoutingConfig& routing, std::size_t fed,
                        const std::vector<ConsumedRecord>& department_records,
-                       const std::vector<ConsumedRecord>& dead_letters);
+                       const std::vector<ConsumedRecord>& dead_letters, std::size_t repeats = 0);
 
 }  // namespace gw::app

@@ -3,17 +3,21 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <chrono>
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <thread>
 
 #include "adapters/intake/input_decoders.h"
 #include "adapters/kafka/embedded_cluster.h"
 #include "adapters/kafka/kafka_config.h"
+#include "adapters/kafka/case_gateway.h"
 #include "adapters/kafka/kafka_pipeline.h"
 #include "adapters/kafka/topic_io.h"
 #include "gateway/app/config_loading.h"
@@ -30,7 +34,43 @@ std::vector<std::string> needed_topics(const GatewayConfig& gateway, const Routi
   for (const InputSpec& in : gateway.inputs) topics.insert(in.topic);
   for (const Department& d : routing.departments) topics.insert(d.topic);
   topics.insert(gateway.dead_letter_topic);
+  topics.insert(gateway.internal_topic);
   return {topics.begin(), topics.end()};
+}
+
+// Set by SIGINT/SIGTERM while the gateway waits for Kafka at start-up (before the io loop's
+// signal_set takes the signals over).
+std::atomic<bool> stop_requested{false};
+extern "C" void request_stop(int) { stop_requested = true; }
+
+// Creates the topics the gateway needs (those that exist are left alone) and checks the
+// internal and state topics agree; retries while the cluster is unreachable, with backoff
+// from 1 s doubling to 30 s, reporting each failure. Returns the internal partition count,
+// or nothing when a signal asked to stop meanwhile.
+std::optional<int> prepare_topics(const KafkaSettings& settings, const GatewayConfig& gateway,
+                                  const std::vector<std::string>& topics) {
+  std::signal(SIGINT, request_stop);
+  std::signal(SIGTERM, request_stop);
+  std::chrono::seconds backoff(1);
+  for (int attempt = 1;; ++attempt) {
+    try {
+      create_topics(settings, topics, settings.topic_partitions, settings.replication_factor);
+      create_topics(settings, {gateway.state_topic}, settings.topic_partitions,
+                    settings.replication_factor, state_topic_config());
+      const int partitions = internal_partition_count(settings, gateway);
+      if (attempt > 1) spdlog::info("Kafka at {} is reachable; starting", settings.brokers);
+      return partitions;
+    } catch (const std::exception& e) {
+      spdlog::warn("Kafka at {} not usable yet (attempt {}): {}; retrying in {} s",
+                   settings.brokers, attempt, e.what(), backoff.count());
+    }
+    for (auto waited = std::chrono::milliseconds(0); waited < backoff;
+         waited += std::chrono::milliseconds(100)) {
+      if (stop_requested) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    backoff = std::min(backoff * 2, std::chrono::seconds(30));
+  }
 }
 
 bool expand_secrets(KafkaSettings& kafka) {
@@ -48,7 +88,7 @@ bool expand_secrets(KafkaSettings& kafka) {
 // outlive this function: they capture only values and objects that live as long as run().
 void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings,
           const GatewayConfig& gateway, const RoutingConfig& routing, boost::asio::io_context& io,
-          KafkaPipeline& pipeline, bool exit_after_feed) {
+          CaseGateway& pipeline, bool exit_after_feed) {
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_topic;
   for (const SampleInput& s : samples) by_topic[s.topic].emplace_back(s.origin, s.bytes);
   try {
@@ -56,7 +96,7 @@ void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings
   } catch (const std::exception& e) {
     spdlog::error("feeding the samples failed: {}", e.what());
     if (exit_after_feed) {
-      KafkaPipeline* loop = &pipeline;
+      CaseGateway* loop = &pipeline;
       boost::asio::post(io, [loop] { loop->stop(); });
     }
     return;
@@ -67,7 +107,7 @@ void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings
   const KafkaSettings* kafka = &settings;
   const GatewayConfig* config = &gateway;
   const RoutingConfig* routes = &routing;
-  KafkaPipeline* loop = &pipeline;
+  CaseGateway* loop = &pipeline;
   boost::asio::post(io, [=, count = samples.size()] {
     loop->when_caught_up([=] {
       // Reading a topic back waits up to fetch.wait.max.ms per empty fetch (500 ms by
@@ -86,7 +126,8 @@ void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings
       } catch (const std::exception& e) {
         spdlog::error("reading the outputs back failed: {}", e.what());
       }
-      print_feed_report(std::cout, *routes, count, cases, dead);
+      print_feed_report(std::cout, *routes, count, cases, dead,
+                        loop->routing_counters().duplicates);
       if (exit_after_feed) {
         loop->stop();
       } else {
@@ -129,6 +170,7 @@ int run(const RunOptions& options) {
 
   std::vector<std::string> topics = needed_topics(*gateway, table->config());
   std::unique_ptr<EmbeddedCluster> embedded;
+  int internal_partitions = settings.topic_partitions;
   try {
     if (settings.brokers.empty()) {
       embedded = std::make_unique<EmbeddedCluster>(1);
@@ -136,12 +178,18 @@ int run(const RunOptions& options) {
       // The mock holds an empty fetch for fetch.wait.max.ms (500 ms by default) and answers
       // other requests on that connection behind it: keep it short so the demo is quick.
       settings.consumer_properties.try_emplace("fetch.wait.max.ms", "50");
+      topics.push_back(gateway->state_topic);
       create_topics(*embedded, topics, settings.topic_partitions, 1);
       std::cout << "Embedded Kafka (librdkafka mock cluster) at " << settings.brokers << "\n"
                 << EmbeddedCluster::warning() << "\n"
                 << "Try: kcat -b " << settings.brokers << " -L\n";
     } else {
-      create_topics(settings, topics, settings.topic_partitions, settings.replication_factor);
+      std::optional<int> partitions = prepare_topics(settings, *gateway, topics);
+      if (!partitions) {
+        spdlog::info("stopped by a signal before Kafka was reachable");
+        return 0;
+      }
+      internal_partitions = *partitions;
     }
   } catch (const std::exception& e) {
     spdlog::error("Kafka is not usable: {}", e.what());
@@ -149,29 +197,29 @@ int run(const RunOptions& options) {
   }
 
   CaseProcessor processor([table] { return table; }, gateway->dead_letter_topic);
-  KafkaPipelineOptions pipeline_options;
-  for (const InputSpec& in : gateway->inputs) {
-    processor.add_input(in.topic, make_input_decoder(in));
-    pipeline_options.input_topics.push_back(in.topic);
-  }
+  for (const InputSpec& in : gateway->inputs) processor.add_input(in.topic, make_input_decoder(in));
 
   boost::asio::io_context io;
   int exit_code = 0;
+  KafkaPipelineOptions pipeline_options;
   pipeline_options.on_fatal_error = [&](const std::string& reason) {
     spdlog::critical("stopping: {}", reason);
     exit_code = 1;
   };
-  std::unique_ptr<KafkaPipeline> pipeline;
+  std::unique_ptr<CaseGateway> pipeline;
   try {
-    pipeline = std::make_unique<KafkaPipeline>(io, settings, pipeline_options, processor);
+    pipeline = std::make_unique<CaseGateway>(io, settings, *gateway, processor,
+                                             internal_partitions, pipeline_options);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
   }
   pipeline->start();
   std::cout << "Consuming";
-  for (const std::string& t : pipeline_options.input_topics) std::cout << " " << t;
-  std::cout << " as group " << settings.group_id << "; routing with " << gateway->routing_file
+  for (const InputSpec& in : gateway->inputs) std::cout << " " << in.topic;
+  std::cout << " as group " << settings.group_id << " (routing stage: " << settings.group_id
+            << ".routing, " << internal_partitions << " partitions of " << gateway->internal_topic
+            << "); routing with " << gateway->routing_file
             << " (" << table->config().rules.size() << " rules); dead letters to "
             << gateway->dead_letter_topic << "\n";
   std::cout.flush();

@@ -201,7 +201,19 @@ InputRead read_input(Diagnostics& diag, const Field& at) {
   return read;
 }
 
-void read_inputs(Diagnostics& diag, const Field& at, const std::string& dead_letter_topic,
+// The topics the gateway writes for itself, by their key in gateway.yaml.
+std::vector<std::pair<std::string_view, const std::string*>> own_topics(const GatewayConfig& g) {
+  return {{"dead_letter_topic", &g.dead_letter_topic},
+          {"internal_topic", &g.internal_topic},
+          {"state_topic", &g.state_topic}};
+}
+
+std::string_view why_not_shared(std::string_view own) {
+  if (own == "dead_letter_topic") return "the gateway would read its own dead letters";
+  return "the gateway would read its own internal records as input";
+}
+
+void read_inputs(Diagnostics& diag, const Field& at, const GatewayConfig& gateway,
                  std::vector<InputSpec>& inputs) {
   const auto items = config::read_list(diag, at, config::ListShape::list_only, false);
   if (!items) {
@@ -216,11 +228,12 @@ void read_inputs(Diagnostics& diag, const Field& at, const std::string& dead_let
         diag.error(*read.topic_field, "duplicate input topic \"" + read.spec.topic +
                                           "\" (first at line " + std::to_string(it->second) + ")");
       }
-      if (read.spec.topic == dead_letter_topic) {
-        diag.error(
-            *read.topic_field,
-            "input topic \"" + read.spec.topic +
-                "\" is also the dead_letter_topic: the gateway would read its own dead letters");
+      for (const auto& [key, topic] : own_topics(gateway)) {
+        if (read.spec.topic == *topic) {
+          diag.error(*read.topic_field, "input topic \"" + read.spec.topic + "\" is also the " +
+                                            std::string(key) + ": " +
+                                            std::string(why_not_shared(key)));
+        }
       }
     }
     inputs.push_back(std::move(read.spec));
@@ -250,7 +263,8 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
   gateway.file = file_name;
   const MapReader top(
       diag, Field::root(*root),
-      {"version", "routing_file", "log_level", "kafka", "dead_letter_topic", "inputs"});
+      {"version", "routing_file", "log_level", "kafka", "dead_letter_topic", "internal_topic",
+       "state_topic", "inputs"});
   if (!top.is_map()) {
     return diag.take_errors();
   }
@@ -275,8 +289,27 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
       gateway.dead_letter_topic = std::move(*topic);
     }
   }
+  gateway.internal_topic = gateway.kafka.group_id + ".cases";
+  gateway.state_topic = gateway.kafka.group_id + ".case-state";
+  // Later keys may not reuse an earlier key's topic.
+  std::vector<std::string_view> own_keys_read = {"dead_letter_topic"};
+  for (auto [key, out] : {std::pair{"internal_topic", &gateway.internal_topic},
+                          std::pair{"state_topic", &gateway.state_topic}}) {
+    const auto f = top.optional(key);
+    if (f) {
+      if (auto topic = read_topic(diag, *f)) *out = std::move(*topic);
+    }
+    for (const auto& [other, topic] : own_topics(gateway)) {
+      if (other != key && *topic == *out &&
+          std::find(own_keys_read.begin(), own_keys_read.end(), other) != own_keys_read.end()) {
+        diag.error(f ? *f : top.field(), std::string(key) + " \"" + *out + "\" is also the " +
+                                             std::string(other) + ": each needs its own topic");
+      }
+    }
+    own_keys_read.push_back(key);
+  }
   if (const auto f = top.required("inputs")) {
-    read_inputs(diag, *f, gateway.dead_letter_topic, gateway.inputs);
+    read_inputs(diag, *f, gateway, gateway.inputs);
   }
   if (diag.has_errors()) {
     return diag.take_errors();
@@ -307,11 +340,13 @@ std::vector<ConfigError> check_topics_against_routing(const GatewayConfig& gatew
                                          "): the gateway would read back the cases it routes"});
       }
     }
-    if (department.topic == gateway.dead_letter_topic) {
-      errors.push_back(ConfigError{department.pos, path,
-                                   "topic \"" + department.topic +
-                                       "\" is the dead_letter_topic of " + gateway.file +
-                                       ": the department would receive dead letters"});
+    for (const auto& [key, topic] : own_topics(gateway)) {
+      if (department.topic == *topic) {
+        errors.push_back(ConfigError{
+            department.pos, path,
+            "topic \"" + department.topic + "\" is the " + std::string(key) + " of " +
+                gateway.file + ": the department would receive the gateway's own records"});
+      }
     }
   }
   return errors;

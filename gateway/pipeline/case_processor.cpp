@@ -1,10 +1,18 @@
 #include "gateway/pipeline/case_processor.h"
 
+#include <charconv>
 #include <string>
 
 #include "gateway/core/case_json.h"
 
 namespace gw {
+
+std::optional<std::string_view> InputRecord::header(std::string_view name) const {
+  for (const auto& [k, v] : headers) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
 
 CaseProcessor::CaseProcessor(std::function<std::shared_ptr<const RouteTable>()> route_table,
                              std::string dead_letter_topic)
@@ -61,13 +69,16 @@ ProcessOutcome CaseProcessor::process(const InputRecord& in) {
     outcome.refusal = std::move(refused);
     return outcome;
   }
-  const Case& c = case_;
+  emit_cases(table->route(case_), outcome);
+  return outcome;
+}
 
-  RouteDecision decision = table->route(c);
+void CaseProcessor::emit_cases(const RouteDecision& decision, ProcessOutcome& outcome) const {
+  const Case& c = case_;
   outcome.case_id = c.case_id;
   if (decision.rule != nullptr) outcome.rule_id = decision.rule->id;
   outcome.lead = decision.lead->code;
-  outcome.records.reserve(1 + decision.co.size());
+  outcome.records.reserve(2 + decision.co.size());
   auto emit = [&](const Department& d, std::string_view role) {
     OutRecord& r = outcome.records.emplace_back();
     r.topic = d.topic;
@@ -81,6 +92,90 @@ ProcessOutcome CaseProcessor::process(const InputRecord& in) {
   };
   emit(*decision.lead, "lead");
   for (const Department* d : decision.co) emit(*d, "co");
+}
+
+ProcessOutcome CaseProcessor::forward(const InputRecord& in, std::string_view internal_topic,
+                                      std::int32_t internal_partitions) {
+  ProcessOutcome outcome;
+  std::shared_ptr<const RouteTable> table = route_table_();
+  if (auto refused = normalize_into(in, *table, case_)) {
+    outcome.dead_lettered = true;
+    outcome.records.push_back(dead_letter(in, *refused));
+    outcome.refusal = std::move(refused);
+    return outcome;
+  }
+  outcome.case_id = case_.case_id;
+  OutRecord& r = outcome.records.emplace_back();
+  r.topic = internal_topic;
+  r.partition = internal_partition(case_.case_id, internal_partitions);
+  r.key = case_.case_id;
+  r.value.assign(in.value);
+  r.timestamp = in.timestamp;
+  r.headers.reserve(3);
+  r.headers.emplace_back(kForwardSourceTopic, in.topic);
+  r.headers.emplace_back(kForwardSourcePartition, std::to_string(in.partition));
+  r.headers.emplace_back(kForwardSourceOffset, std::to_string(in.offset));
+  return outcome;
+}
+
+namespace {
+
+template <typename Int>
+Int header_number(const InputRecord& in, std::string_view name, Int fallback) {
+  const std::optional<std::string_view> text = in.header(name);
+  Int v{};
+  if (!text || std::from_chars(text->data(), text->data() + text->size(), v).ec != std::errc()) {
+    return fallback;
+  }
+  return v;
+}
+
+}  // namespace
+
+ProcessOutcome CaseProcessor::route_forwarded(const InputRecord& in, RoutedCases& routed,
+                                              std::string_view state_topic) {
+  // The input as the intake stage saw it: its topic picks the decoder, and a dead letter
+  // names its original coordinates. Without the headers (a record some other producer
+  // wrote to the internal topic) it is dead-lettered as from the internal topic.
+  InputRecord source;
+  source.topic = in.topic;
+  source.partition = in.partition;
+  source.offset = in.offset;
+  source.key = in.key;
+  source.value = in.value;
+  source.timestamp = in.timestamp;
+  if (const std::optional<std::string_view> topic = in.header(kForwardSourceTopic)) {
+    source.topic = *topic;
+    source.partition = header_number(in, kForwardSourcePartition, in.partition);
+    source.offset = header_number(in, kForwardSourceOffset, in.offset);
+  }
+  if (routed.contains(in.partition, in.key)) {
+    ProcessOutcome outcome;
+    outcome.duplicate = true;
+    outcome.case_id.assign(in.key);
+    return outcome;
+  }
+  ProcessOutcome outcome;
+  std::shared_ptr<const RouteTable> table = route_table_();
+  if (auto refused = normalize_into(source, *table, case_)) {
+    // Only when the configuration changed between the stages (a smaller max_bytes, an input
+    // removed) or a record not from forward(): dead-lettered with its original coordinates.
+    outcome.dead_lettered = true;
+    outcome.records.push_back(dead_letter(source, *refused));
+    outcome.refusal = std::move(refused);
+    return outcome;
+  }
+  const RouteDecision decision = table->route(case_);
+  emit_cases(decision, outcome);
+  OutRecord& state = outcome.records.emplace_back();
+  state.topic = state_topic;
+  state.partition = in.partition;
+  state.key = case_.case_id;
+  state.value = state_record_value(case_, decision);
+  state.after_others = true;
+  // Remembered under the partition the record came from: forward() put it where its case
+  // id belongs, so its repeats come to the same partition.
+  routed.add(in.partition, case_.case_id);
   return outcome;
 }
 

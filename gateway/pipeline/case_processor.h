@@ -20,8 +20,11 @@
 #include "gateway/core/refusal.h"
 #include "gateway/core/route_table.h"
 #include "gateway/pipeline/input_decoder.h"
+#include "gateway/pipeline/routed_cases.h"
 
 namespace gw {
+
+using HeaderViews = std::vector<std::pair<std::string_view, std::string_view>>;
 
 struct InputRecord {
   std::string_view topic;
@@ -30,15 +33,25 @@ struct InputRecord {
   std::string_view key;
   std::string_view value;
   EpochMs timestamp = 0;  // the record's timestamp: becomes the case's received_at
+  HeaderViews headers;    // filled only for stages that read them (the routing stage)
+
+  // The first header of that name, if any.
+  std::optional<std::string_view> header(std::string_view name) const;
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct OutRecord {
   std::string topic;
+  std::int32_t partition = -1;  // -1: chosen by the producer's partitioner from the key
   std::string key;
   std::string value;
   Headers headers;
+  std::optional<EpochMs> timestamp;  // absent: the producer's clock
+  // Produced only once every other output of the same input is acknowledged. The routing
+  // stage's state record ("this case was routed") uses it: were it written first and the
+  // case records lost in a crash, the restored state would suppress the redo.
+  bool after_others = false;
 };
 
 // Dead-letter header names. Values are UTF-8 text.
@@ -54,9 +67,19 @@ inline constexpr std::string_view kCaseIdHeader = "case.id";
 inline constexpr std::string_view kCaseRoleHeader = "case.role";  // "lead" or "co"
 inline constexpr std::string_view kCaseSchemaHeader = "case.schema";  // "case.v1"
 
+// Headers of the records the intake stage forwards to the routing stage, naming where the
+// input came from (the routing stage decodes with that topic's decoder and dead-letters
+// with these coordinates).
+inline constexpr std::string_view kForwardSourceTopic = "source.topic";
+inline constexpr std::string_view kForwardSourcePartition = "source.partition";
+inline constexpr std::string_view kForwardSourceOffset = "source.offset";
+
 struct ProcessOutcome {
-  std::vector<OutRecord> records;  // at least one: the cases, or exactly one dead letter
+  // The cases (plus, from the routing stage, the state record), or exactly one dead letter,
+  // or one forwarded input (intake stage); none for a suppressed duplicate.
+  std::vector<OutRecord> records;
   bool dead_lettered = false;
+  bool duplicate = false;  // the case was routed before: nothing produced
   // For reporting; set when the input was routed.
   std::string case_id;
   std::string rule_id;  // empty when the default department took the case
@@ -86,7 +109,25 @@ class CaseProcessor {
   // The dead letter process() writes for a refused input.
   OutRecord dead_letter(const InputRecord& in, const Refusal& why) const;
 
+  // The two stages of the Kafka pipeline (docs/architecture.md, "Two stages"):
+  //
+  // forward() is the intake stage: decodes the input (so bad input is dead-lettered at
+  // once, with its own coordinates) and forwards the original bytes to internal_topic, keyed
+  // by case id, to the partition internal_partition() gives, with the input's timestamp and
+  // its origin in headers. Stateless: any instance may run it for any input partition.
+  ProcessOutcome forward(const InputRecord& in, std::string_view internal_topic,
+                         std::int32_t internal_partitions);
+  // route_forwarded() is the routing stage, for a record forward() wrote: decodes it again
+  // with its source topic's decoder, and unless `routed` holds its case id already (a
+  // duplicate: nothing is produced), routes it and adds a state record for state_topic, on
+  // the same partition number, produced after the case records are acknowledged.
+  ProcessOutcome route_forwarded(const InputRecord& in, RoutedCases& routed,
+                                 std::string_view state_topic);
+
  private:
+  // The case records of case_ (lead, then co-handlers) into outcome.
+  void emit_cases(const RouteDecision& decision, ProcessOutcome& outcome) const;
+
   std::function<std::shared_ptr<const RouteTable>()> route_table_;
   std::string dead_letter_topic_;
   std::map<std::string, std::unique_ptr<InputDecoder>, std::less<>> decoders_;

@@ -233,6 +233,41 @@ TEST_F(KafkaPipelineTest, ProcessorExceptionStopsThePipelineWithoutCommittingTha
   EXPECT_EQ(second_saw, std::vector<std::string>{"explode"});
 }
 
+TEST_F(KafkaPipelineTest, AnAfterOthersOutputWaitsUntilTheOthersAreAcknowledged) {
+  // Partition 0 of dept.a has no leader: the first output cannot be acknowledged.
+  ASSERT_EQ(rd_kafka_mock_partition_set_leader(h.cluster.mock(), kOutA, 0, -1),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  produce_records(h.settings, kInput, {{"k", "v"}});
+  KafkaPipeline pipeline(h.io, h.settings, options(), [](const InputRecord& in) {
+    ProcessOutcome out;
+    OutRecord& first = out.records.emplace_back();
+    first.topic = kOutA;
+    first.partition = 0;
+    first.value.assign(in.value);
+    OutRecord& then = out.records.emplace_back();
+    then.topic = kOutB;
+    then.partition = 2;
+    then.value = "after " + std::string(in.value);
+    then.after_others = true;
+    return out;
+  });
+  pipeline.start();
+  ASSERT_TRUE(h.run_until([&] { return pipeline.counters().records_consumed == 1; }));
+  h.run_until([] { return false; }, std::chrono::seconds(2));  // time to go wrong
+  EXPECT_TRUE(h.read(kOutB).empty()) << "produced before the first output was acknowledged";
+  EXPECT_EQ(pipeline.counters().in_flight, 2u);
+
+  ASSERT_EQ(rd_kafka_mock_partition_set_leader(h.cluster.mock(), kOutA, 0, 1),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_TRUE(h.run_until_caught_up(pipeline));
+  const std::vector<ConsumedRecord> then = h.read(kOutB);
+  ASSERT_EQ(then.size(), 1u);
+  EXPECT_EQ(then[0].value, "after v");
+  EXPECT_EQ(then[0].partition, 2);
+  EXPECT_EQ(h.read(kOutA).size(), 1u);
+  EXPECT_EQ(pipeline.counters().in_flight, 0u);
+}
+
 // Both rebalance protocols: cooperative-sticky (the default) and eager (range).
 class KafkaPipelineRebalanceTest : public KafkaPipelineTest,
                                    public ::testing::WithParamInterface<const char*> {};

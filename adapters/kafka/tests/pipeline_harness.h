@@ -31,9 +31,11 @@ struct PipelineHarness {
     settings.properties["topic.metadata.refresh.interval.ms"] = "1000";
   }
 
-  // Runs the io_context on this thread until done() holds; false on timeout.
+  // Runs the io_context on this thread until done() holds; false on timeout. The bound is
+  // generous: a group join on the mock cluster can take tens of seconds on a loaded 2-core
+  // CI machine; passing runs take a few.
   bool run_until(const std::function<bool()>& done,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+                 std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!done()) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -46,7 +48,7 @@ struct PipelineHarness {
   }
 
   bool run_until_caught_up(KafkaPipeline& pipeline,
-                           std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+                           std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
     bool caught_up = false;
     pipeline.when_caught_up([&caught_up] { caught_up = true; });
     return run_until([&caught_up] { return caught_up; }, timeout);

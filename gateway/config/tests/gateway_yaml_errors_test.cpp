@@ -78,6 +78,15 @@ INSTANTIATE_TEST_SUITE_P(
             {{3, 13, "inputs[0].topic",
               "input topic \"gateway.dead-letter\" is also the dead_letter_topic: the gateway "
               "would read its own dead letters"}}},
+        ErrorCase{"InternalTopicIsAnInput",
+                  doc("inputs:\n  - {topic: case-gateway.cases, format: grid}\n"),
+                  {{3, 13, "inputs[0].topic",
+                    "input topic \"case-gateway.cases\" is also the internal_topic: the gateway would "
+                    "read its own internal records as input"}}},
+        ErrorCase{"StateTopicSharesTheInternalTopic",
+                  doc("internal_topic: mine\nstate_topic: mine\n") + std::string(kOneInput),
+                  {{3, 14, "state_topic",
+                    "state_topic \"mine\" is also the internal_topic: each needs its own topic"}}},
         ErrorCase{"MissingFormat",
                   doc("inputs:\n  - topic: t\n"),
                   {{3, 5, "inputs[0].format", "missing required key \"format\""}}},

@@ -81,6 +81,18 @@ inputs:
   EXPECT_EQ(grid.grid.severity_priority[4], Priority::urgent);
 }
 
+TEST(GatewayYaml, InternalTopicsFollowTheGroupUnlessNamed) {
+  const GatewayConfig derived = parse_ok(
+      "version: 1\nkafka: {group_id: district-a}\ninputs: [{topic: t, format: grid}]\n", "g.yaml");
+  EXPECT_EQ(derived.internal_topic, "district-a.cases");
+  EXPECT_EQ(derived.state_topic, "district-a.case-state");
+  const GatewayConfig named = parse_ok(
+      "version: 1\ninternal_topic: i\nstate_topic: s\ninputs: [{topic: t, format: grid}]\n",
+      "g.yaml");
+  EXPECT_EQ(named.internal_topic, "i");
+  EXPECT_EQ(named.state_topic, "s");
+}
+
 TEST(GatewayYaml, DefaultsForEverythingOptional) {
   const GatewayConfig config =
       parse_ok("version: 1\ninputs:\n  - {topic: hotline.tickets, format: hotline}\n",
@@ -93,6 +105,8 @@ TEST(GatewayYaml, DefaultsForEverythingOptional) {
   EXPECT_EQ(config.kafka.replication_factor, 1);
   EXPECT_TRUE(config.kafka.properties.empty());
   EXPECT_EQ(config.dead_letter_topic, "gateway.dead-letter");
+  EXPECT_EQ(config.internal_topic, "case-gateway.cases");
+  EXPECT_EQ(config.state_topic, "case-gateway.case-state");
   ASSERT_EQ(config.inputs.size(), 1u);
   EXPECT_EQ(config.inputs[0].charset, Charset::utf8);
   EXPECT_EQ(config.inputs[0].max_bytes, 1u << 20);
@@ -159,7 +173,17 @@ TEST(TopicsAgainstRouting, DepartmentTopicMustNotBeAnInputOrTheDeadLetterTopic) 
                           "the gateway would read back the cases it routes"),
                   IsError(11, 5, "departments[2].topic",
                           "topic \"gateway.dead-letter\" is the dead_letter_topic of "
-                          "gateway.yaml: the department would receive dead letters")));
+                          "gateway.yaml: the department would receive the gateway's own "
+                          "records")));
+  routing.departments.resize(1);
+  gateway.state_topic = "gateway.case-state";
+  routing.departments.push_back(Department{
+      "state", "状态", "gateway.case-state", PersonalDataPolicy::masked, {"routes.yaml", 13, 5}});
+  EXPECT_THAT(check_topics_against_routing(gateway, routing),
+              ElementsAre(IsError(13, 5, "departments[1].topic",
+                                  "topic \"gateway.case-state\" is the state_topic of "
+                                  "gateway.yaml: the department would receive the gateway's own "
+                                  "records")));
 }
 
 }  // namespace

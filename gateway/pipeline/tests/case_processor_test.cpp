@@ -143,5 +143,105 @@ TEST_F(CaseProcessorTest, SameInputGivesByteIdenticalOutputs) {
     EXPECT_EQ(a.records[i].value, b.records[i].value);
 }
 
+// The two stages: forward() in the intake stage, route_forwarded() in the routing stage.
+
+InputRecord forwarded_as_input(const OutRecord& r, std::int64_t offset) {
+  InputRecord in;
+  in.topic = r.topic;
+  in.partition = r.partition;
+  in.offset = offset;
+  in.key = r.key;
+  in.value = r.value;
+  in.timestamp = r.timestamp.value_or(0);
+  for (const auto& [k, v] : r.headers) in.headers.emplace_back(k, v);
+  return in;
+}
+
+TEST_F(CaseProcessorTest, IntakeForwardsTheOriginalBytesKeyedByCaseIdWithTheirOrigin) {
+  ProcessOutcome o = processor.forward(record("T-6|投诉"), "gateway.cases", 6);
+  ASSERT_FALSE(o.dead_lettered);
+  ASSERT_EQ(o.records.size(), 1u);
+  const OutRecord& r = o.records[0];
+  const std::string id = make_case_id(Source::hotline, "T-6");
+  EXPECT_EQ(r.topic, "gateway.cases");
+  EXPECT_EQ(r.key, id);
+  EXPECT_EQ(r.partition, internal_partition(id, 6));
+  EXPECT_EQ(r.value, "T-6|投诉");
+  EXPECT_EQ(r.timestamp, 1758421320000);
+  EXPECT_EQ(header(r, kForwardSourceTopic), "in");
+  EXPECT_EQ(header(r, kForwardSourcePartition), "2");
+  EXPECT_EQ(header(r, kForwardSourceOffset), "41");
+  EXPECT_FALSE(r.after_others);
+}
+
+TEST_F(CaseProcessorTest, IntakeDeadLettersBadInputWithItsOwnCoordinates) {
+  ProcessOutcome o = processor.forward(record("garbage"), "gateway.cases", 6);
+  ASSERT_TRUE(o.dead_lettered);
+  ASSERT_EQ(o.records.size(), 1u);
+  EXPECT_EQ(o.records[0].topic, "dlq");
+  EXPECT_EQ(header(o.records[0], kDlqSourceTopic), "in");
+  EXPECT_EQ(header(o.records[0], kDlqSourceOffset), "41");
+}
+
+TEST_F(CaseProcessorTest, RoutingStageRoutesOnceThenSuppressesRepeats) {
+  RoutedCases routed;
+  ProcessOutcome fwd = processor.forward(record("T-7|投诉"), "gateway.cases", 6);
+  InputRecord internal = forwarded_as_input(fwd.records[0], 100);
+
+  ProcessOutcome first = processor.route_forwarded(internal, routed, "gateway.case-state");
+  ASSERT_FALSE(first.dead_lettered);
+  ASSERT_FALSE(first.duplicate);
+  ASSERT_EQ(first.records.size(), 3u);  // lead, co-handler, state
+  EXPECT_EQ(first.records[0].topic, "dept.housing");
+  EXPECT_EQ(first.records[1].topic, "dept.street");
+  const OutRecord& state = first.records[2];
+  EXPECT_EQ(state.topic, "gateway.case-state");
+  EXPECT_EQ(state.partition, internal.partition);
+  EXPECT_EQ(state.key, make_case_id(Source::hotline, "T-7"));
+  EXPECT_TRUE(state.after_others);
+  EXPECT_FALSE(first.records[0].after_others);
+  EXPECT_NE(state.value.find("\"lead\":\"housing\""), std::string::npos) << state.value;
+  EXPECT_NE(state.value.find("\"rule\":\"complaints\""), std::string::npos) << state.value;
+  // The case records are what single-stage processing writes.
+  ProcessOutcome direct = processor.process(record("T-7|投诉"));
+  EXPECT_EQ(first.records[0].value, direct.records[0].value);
+
+  // The same ticket resent, even from another input partition, comes to the same internal
+  // partition and is not routed again.
+  InputRecord again_in = record("T-7|投诉");
+  again_in.partition = 5;
+  again_in.offset = 900;
+  ProcessOutcome fwd_again = processor.forward(again_in, "gateway.cases", 6);
+  EXPECT_EQ(fwd_again.records[0].partition, fwd.records[0].partition);
+  ProcessOutcome again = processor.route_forwarded(forwarded_as_input(fwd_again.records[0], 101),
+                                                   routed, "gateway.case-state");
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_TRUE(again.records.empty());
+  EXPECT_EQ(again.case_id, state.key);
+
+  // Once the partition is forgotten (revoked), nothing suppresses it here any more.
+  routed.forget(internal.partition);
+  EXPECT_FALSE(processor.route_forwarded(internal, routed, "gateway.case-state").duplicate);
+}
+
+TEST_F(CaseProcessorTest, RoutingStageDeadLettersWithTheOriginalCoordinates) {
+  RoutedCases routed;
+  // A forwarded record whose source topic is no longer configured.
+  OutRecord r;
+  r.topic = "gateway.cases";
+  r.partition = 1;
+  r.key = make_case_id(Source::hotline, "T-8");
+  r.value = "T-8|投诉";
+  r.headers = {{std::string(kForwardSourceTopic), "removed"},
+               {std::string(kForwardSourcePartition), "4"},
+               {std::string(kForwardSourceOffset), "77"}};
+  ProcessOutcome o = processor.route_forwarded(forwarded_as_input(r, 5), routed, "state");
+  ASSERT_TRUE(o.dead_lettered);
+  EXPECT_EQ(header(o.records[0], kDlqSourceTopic), "removed");
+  EXPECT_EQ(header(o.records[0], kDlqSourcePartition), "4");
+  EXPECT_EQ(header(o.records[0], kDlqSourceOffset), "77");
+  EXPECT_EQ(routed.size(), 0u);
+}
+
 }  // namespace
 }  // namespace gw

@@ -1,0 +1,143 @@
+#include "adapters/kafka/case_gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+#include "adapters/kafka/kafka_config.h"
+#include "adapters/kafka/topic_io.h"
+
+namespace gw {
+
+int internal_partition_count(const KafkaSettings& settings, const GatewayConfig& config) {
+  // A topic created a moment ago may take a few metadata refreshes to show up.
+  auto partitions_of = [&](const std::string& topic) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    int n = topic_partitions(settings, topic);
+    while (n == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      n = topic_partitions(settings, topic);
+    }
+    return n;
+  };
+  const int cases = partitions_of(config.internal_topic);
+  const int state = partitions_of(config.state_topic);
+  if (cases == 0 || state == 0) {
+    throw KafkaError("kafka: topic \"" + (cases == 0 ? config.internal_topic : config.state_topic) +
+                     "\" does not exist");
+  }
+  if (cases != state) {
+    throw KafkaError("kafka: internal_topic \"" + config.internal_topic + "\" has " +
+                     std::to_string(cases) + " partitions but state_topic \"" +
+                     config.state_topic + "\" has " + std::to_string(state) +
+                     ": they must be equal (add partitions to the smaller one, or recreate both)");
+  }
+  return cases;
+}
+
+const std::map<std::string, std::string>& state_topic_config() {
+  static const std::map<std::string, std::string> config = {{"cleanup.policy", "compact"}};
+  return config;
+}
+
+CaseGateway::CaseGateway(boost::asio::io_context& io, const KafkaSettings& settings,
+                         const GatewayConfig& config, CaseProcessor& processor,
+                         int internal_partitions, KafkaPipelineOptions options)
+    : routing_settings_(settings), state_topic_(config.state_topic) {
+  routing_settings_.group_id = settings.group_id + ".routing";
+  // A stage that fails stops the whole gateway: half a gateway would look alive to
+  // systemd while nothing gets routed.
+  options.on_fatal_error = [this, report = options.on_fatal_error](const std::string& reason) {
+    stop();
+    if (report) report(reason);
+  };
+
+  KafkaPipelineOptions intake = options;
+  intake.input_topics.clear();
+  for (const InputSpec& in : config.inputs) intake.input_topics.push_back(in.topic);
+  intake.read_headers = false;
+  intake.on_assigned = nullptr;
+  intake.on_revoked = nullptr;
+  intake_ = std::make_unique<KafkaPipeline>(
+      io, settings, std::move(intake),
+      [&processor, topic = config.internal_topic, internal_partitions](const InputRecord& in) {
+        return processor.forward(in, topic, internal_partitions);
+      });
+
+  KafkaPipelineOptions routing = std::move(options);
+  routing.input_topics = {config.internal_topic};
+  routing.read_headers = true;
+  routing.on_assigned = [this](const std::vector<TopicPartition>& parts) { restore(parts); };
+  routing.on_revoked = [this](const std::vector<TopicPartition>& parts) {
+    for (const TopicPartition& tp : parts) routed_.forget(tp.partition);
+  };
+  routing_ = std::make_unique<KafkaPipeline>(
+      io, routing_settings_, std::move(routing),
+      [this, &processor](const InputRecord& in) {
+        return processor.route_forwarded(in, routed_, state_topic_);
+      });
+}
+
+void CaseGateway::start() {
+  routing_->start();
+  intake_->start();
+}
+
+StopReport CaseGateway::stop() {
+  const StopReport intake = intake_->stop();
+  StopReport report = routing_->stop();
+  report.drained = report.drained && intake.drained;
+  report.committed = report.committed && intake.committed;
+  report.abandoned += intake.abandoned;
+  return report;
+}
+
+void CaseGateway::when_caught_up(std::function<void()> handler) {
+  intake_->when_caught_up([this, handler = std::move(handler)]() mutable {
+    routing_->when_caught_up(std::move(handler));
+  });
+}
+
+void CaseGateway::restore(const std::vector<TopicPartition>& partitions) {
+  // Blocks the io thread while it reads: records of these partitions wait, and so does
+  // intake. Bounded by the state topic's size (one record per case, compacted).
+  for (const TopicPartition& tp : partitions) {
+    const auto started = std::chrono::steady_clock::now();
+    std::size_t records = 0;
+    bool restored = false;
+    for (int attempt = 1; attempt <= 3 && !restored; ++attempt) {
+      routed_.forget(tp.partition);
+      records = 0;
+      try {
+        read_partition(routing_settings_, state_topic_, tp.partition,
+                       [&](std::string_view key, std::string_view, bool tombstone) {
+                         ++records;
+                         if (tombstone) {
+                           routed_.remove(tp.partition, key);
+                         } else {
+                           routed_.add(tp.partition, key);
+                         }
+                       });
+        restored = true;
+      } catch (const std::exception& e) {
+        spdlog::warn("routing: restoring partition {} from {} failed (attempt {} of 3): {}",
+                     tp.partition, state_topic_, attempt, e.what());
+      }
+    }
+    if (!restored) {
+      // Stopping would halt every partition; going on risks only repeats, which at-least-once
+      // allows and departments recognise by case id.
+      spdlog::error("routing: partition {} runs without its routed-case memory: cases sent "
+                    "again may be routed again",
+                    tp.partition);
+      continue;
+    }
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    spdlog::info("routing: partition {} assigned; {} routed cases restored from {} ({} records, {} ms)",
+                 tp.partition, routed_.size(tp.partition), state_topic_, records, took.count());
+  }
+}
+
+}  // namespace gw
