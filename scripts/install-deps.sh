@@ -9,7 +9,7 @@ packages=(
   librdkafka-dev libsimdjson-dev libyaml-cpp-dev libcpp-httplib-dev libxxhash-dev
   libssl-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  kcat python3 python3-jsonschema python3-kafka
+  kcat python3 python3-jsonschema python3-kafka python3-yaml
   openjdk-17-jre-headless maven
 )
 

@@ -267,8 +267,12 @@ port_free() { [[ -z $(ss -Hltn "sport = :$1" 2>/dev/null) ]]; }
 
 format_nodes() {
     local i nd cluster_id pids=() rc=0 t0=$SECONDS confs=()
-    # A Kafka Uuid: 16 random bytes, base64url without padding.
-    cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    # A Kafka Uuid: 16 random bytes, base64url without padding. One beginning with '-' would
+    # read as an option to the storage tool: draw again (as Kafka's Uuid.randomUuid does).
+    cluster_id=-
+    while [ "${cluster_id#-}" != "$cluster_id" ]; do
+        cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+    done
     for ((i = 1; i <= BROKERS; i++)); do
         write_props "$i"
         confs+=("$(node_dir "$i")/server.properties")

@@ -33,21 +33,6 @@ struct Input {
   std::string bytes;
 };
 
-// Gives a sample a new source id (ticketNo / reportId are ASCII, so this works on GB18030
-// bytes too), so that each copy is a distinct case.
-std::string with_new_ref(const std::string& bytes, int copy) {
-  for (const char* field : {"\"ticketNo\": \"", "\"reportId\": \""}) {
-    std::size_t at = bytes.find(field);
-    if (at == std::string::npos) continue;
-    std::size_t end = bytes.find('"', at + std::strlen(field));
-    if (end == std::string::npos) continue;
-    std::string out = bytes;
-    out.insert(end, "-c" + std::to_string(copy));
-    return out;
-  }
-  return bytes;
-}
-
 class KafkaEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -105,7 +90,7 @@ class KafkaEndToEnd : public ::testing::Test {
     for (int copy = 0; copy < copies; ++copy) {
       for (const auto& s : samples) {
         batch.push_back({renamed.at(s.topic), s.origin + "#" + std::to_string(copy),
-                         with_new_ref(s.bytes, copy)});
+                         app::with_ref_suffix(s.bytes, "-c" + std::to_string(copy))});
       }
     }
     std::mt19937 rng(12345);

@@ -9,6 +9,13 @@
 #include "adapters/kafka/topic_io.h"
 
 namespace gw {
+namespace {
+
+// Reading a partition whose leader is away (a broker failing over) fails after 20 s; the
+// attempts wait 0.25 + 0.5 + 1 + 2 + 4 s between them.
+constexpr int kRestoreAttempts = 6;
+
+}  // namespace
 
 int internal_partition_count(const KafkaSettings& settings, const GatewayConfig& config) {
   // A topic created a moment ago may take a few metadata refreshes to show up.
@@ -106,7 +113,11 @@ void CaseGateway::restore(const std::vector<TopicPartition>& partitions) {
     const auto started = std::chrono::steady_clock::now();
     std::size_t records = 0;
     bool restored = false;
-    for (int attempt = 1; attempt <= 3 && !restored; ++attempt) {
+    // A partition just created may have no leader for a moment: retry with a short backoff.
+    for (int attempt = 1; attempt <= kRestoreAttempts && !restored; ++attempt) {
+      if (attempt > 1) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250 << (attempt - 2)));
+      }
       routed_.forget(tp.partition);
       records = 0;
       try {
@@ -118,11 +129,12 @@ void CaseGateway::restore(const std::vector<TopicPartition>& partitions) {
                          } else {
                            routed_.add(tp.partition, key);
                          }
-                       });
+                       },
+                       std::chrono::seconds(20));
         restored = true;
       } catch (const std::exception& e) {
-        spdlog::warn("routing: restoring partition {} from {} failed (attempt {} of 3): {}",
-                     tp.partition, state_topic_, attempt, e.what());
+        spdlog::warn("routing: restoring partition {} from {} failed (attempt {} of {}): {}",
+                     tp.partition, state_topic_, attempt, kRestoreAttempts, e.what());
       }
     }
     if (!restored) {

@@ -49,4 +49,17 @@ std::vector<SampleInput> read_samples(const std::string& dir) {
   return inputs;
 }
 
+std::string with_ref_suffix(const std::string& bytes, std::string_view suffix) {
+  for (std::string_view field : {"\"ticketNo\": \"", "\"reportId\": \""}) {
+    const std::size_t at = bytes.find(field);
+    if (at == std::string::npos) continue;
+    const std::size_t end = bytes.find('"', at + field.size());
+    if (end == std::string::npos) continue;
+    std::string out = bytes;
+    out.insert(end, suffix);
+    return out;
+  }
+  return bytes;
+}
+
 }  // namespace gw::app
