@@ -140,5 +140,33 @@ TEST(Replay, ComparesTwoRoutingFiles) {
   fs::remove(empty);
 }
 
+TEST(Run, WaitsForAnUnreachableKafkaReportingEachAttemptAndStopsOnSigterm) {
+  // Port 9 (discard): nothing listens there on these machines.
+  std::ifstream shipped(source_path("config/gateway.yaml"));
+  std::string yaml((std::istreambuf_iterator<char>(shipped)), std::istreambuf_iterator<char>());
+  yaml = std::regex_replace(yaml, std::regex(R"(brokers: "")"), R"(brokers: "127.0.0.1:9")");
+  yaml = std::regex_replace(yaml, std::regex("routing_file: routes.yaml"),
+                            "routing_file: " + source_path("config/routes.yaml"));
+  fs::path config = write_temp("unreachable.yaml", yaml);
+  const std::string script = std::string(GW_GATEWAY_BINARY) + " run --config " +
+                             config.string() +
+                             " & pid=$!; sleep 7; kill -TERM $pid; wait $pid; echo \"exit=$?\"";
+  FILE* pipe = popen(("sh -c '" + script + "' 2>&1").c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string output;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) output.append(buf, n);
+  pclose(pipe);
+  // Attempt 1 gives up after 5 s and names the brokers and the problem; the signal comes
+  // during attempt 2, which is then the last.
+  EXPECT_NE(output.find("Kafka at 127.0.0.1:9 not usable yet (attempt 1)"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("retrying in 1 s"), std::string::npos) << output;
+  EXPECT_NE(output.find("stopped by a signal before Kafka was reachable"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("exit=0"), std::string::npos) << output;
+}
+
 }  // namespace
 }  // namespace gw::test

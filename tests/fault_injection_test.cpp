@@ -18,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -123,37 +124,54 @@ TEST(FaultInjection, ProducerRetriesLoseNothingUnderRequestErrorsABrokerDownAndS
   const auto samples = app::read_samples(source_path("config/samples"));
   auto expectation = make_processor(shipped);
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_topic;
-  std::map<std::string, std::set<std::string>> expected_cases;  // case id -> topics
-  std::set<std::string> expected_dead;                          // input keys
   for (std::size_t i = 0; i < n; ++i) {
     const app::SampleInput& s = samples[i % samples.size()];
-    const std::string key = "in-" + std::to_string(i);
-    const std::string bytes = app::with_ref_suffix(s.bytes, "-f" + std::to_string(i / samples.size()));
-    InputRecord r;
-    r.topic = s.topic;
-    r.key = key;
-    r.value = bytes;
-    ProcessOutcome o = expectation->process(r);
-    if (o.dead_lettered) {
-      expected_dead.insert(key);
-    } else if (!expected_cases.count(o.case_id)) {
-      for (const OutRecord& out : o.records) expected_cases[o.case_id].insert(out.topic);
-    }
-    by_topic[s.topic].emplace_back(key, bytes);
+    by_topic[s.topic].emplace_back(
+        "in-" + std::to_string(i),
+        app::with_ref_suffix(s.bytes, "-f" + std::to_string(i / samples.size())));
   }
+  std::map<std::string, std::set<std::string>> expected_cases;  // case id -> topics
+  std::set<std::string> expected_dead;                          // input keys
+  // What the inputs present in the input topics must become (first copy of a case routes it).
+  auto expect = [&](const std::set<std::string>& present) {
+    expected_cases.clear();
+    expected_dead.clear();
+    std::map<std::string, std::size_t> next;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& topic = samples[i % samples.size()].topic;
+      const auto& [key, bytes] = by_topic[topic][next[topic]++];
+      if (!present.count(key)) continue;
+      InputRecord r;
+      r.topic = topic;
+      r.key = key;
+      r.value = bytes;
+      ProcessOutcome o = expectation->process(r);
+      if (o.dead_lettered) {
+        expected_dead.insert(key);
+      } else if (!expected_cases.count(o.case_id)) {
+        for (const OutRecord& out : o.records) expected_cases[o.case_id].insert(out.topic);
+      }
+    }
+  };
 
   Collector collector(settings, outputs);
-  auto accounted = [&] {
+  // Inputs not accounted for yet; the first few are named in `sample`.
+  auto unaccounted = [&](std::vector<std::string>* sample = nullptr) {
     auto keys = collector.keys_by_topic();
+    std::size_t open = 0;
+    auto note = [&](const std::string& what) {
+      if (sample != nullptr && sample->size() < 5) sample->push_back(what);
+      ++open;
+    };
     for (const auto& [id, want] : expected_cases) {
       for (const std::string& t : want) {
-        if (!keys[t].count(id)) return false;
+        if (!keys[t].count(id)) note(id + " on " + t);
       }
     }
     for (const std::string& k : expected_dead) {
-      if (!keys[config.dead_letter_topic].count(k)) return false;
+      if (!keys[config.dead_letter_topic].count(k)) note(k + " dead letter");
     }
-    return true;
+    return open;
   };
 
   auto processor = make_processor(shipped);
@@ -170,28 +188,51 @@ TEST(FaultInjection, ProducerRetriesLoseNothingUnderRequestErrorsABrokerDownAndS
   const double rate = std::max(250.0, static_cast<double>(n) / 25.0);  // inputs per second
   const double feed_seconds = static_cast<double>(n) / rate;
   std::atomic<bool> fed{false};
+  std::atomic<std::size_t> feeder_resends{0};
   std::thread feeder([&] {
-    kafka::KafkaHandle producer = kafka::make_client(
-        kafka::make_conf(settings, kafka::ClientRole::producer), kafka::ClientRole::producer);
+    // An input whose delivery fails (librdkafka gave up under the injected errors) is sent
+    // again until acknowledged: "sent" means acknowledged, as for any upstream producer.
+    struct Failed {
+      std::vector<std::pair<std::string, std::size_t>> inputs;  // topic, index in by_topic
+    } failed;
+    kafka::ConfHandle conf = kafka::make_conf(settings, kafka::ClientRole::producer);
+    rd_kafka_conf_set_opaque(conf.get(), &failed);
+    rd_kafka_conf_set_dr_msg_cb(conf.get(), [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+      if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+      static_cast<Failed*>(opaque)->inputs.emplace_back(
+          rd_kafka_topic_name(m->rkt), reinterpret_cast<std::uintptr_t>(m->_private));
+    });
+    kafka::KafkaHandle producer = kafka::make_client(std::move(conf), kafka::ClientRole::producer);
+    auto send = [&](const std::string& topic, std::size_t index) {
+      const auto& [key, bytes] = by_topic[topic][index];
+      while (rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+                               RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                               RD_KAFKA_V_KEY(key.data(), key.size()),
+                               RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()),
+                               RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(index)),
+                               RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        rd_kafka_poll(producer.get(), 10);
+      }
+    };
     const auto begin = Clock::now();
     std::size_t sent = 0;
     std::map<std::string, std::size_t> next;
     while (sent < n) {
       const double due = std::chrono::duration<double>(Clock::now() - begin).count() * rate;
       for (; sent < n && static_cast<double>(sent) < due; ++sent) {
-        const app::SampleInput& s = samples[sent % samples.size()];
-        const auto& [key, bytes] = by_topic[s.topic][next[s.topic]++];
-        while (rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(s.topic.c_str()),
-                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                 RD_KAFKA_V_KEY(key.data(), key.size()),
-                                 RD_KAFKA_V_VALUE(const_cast<char*>(bytes.data()), bytes.size()),
-                                 RD_KAFKA_V_END) == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-          rd_kafka_poll(producer.get(), 10);
-        }
+        const std::string& topic = samples[sent % samples.size()].topic;
+        send(topic, next[topic]++);
       }
       rd_kafka_poll(producer.get(), 10);
     }
-    rd_kafka_flush(producer.get(), 300000);
+    for (;;) {
+      rd_kafka_flush(producer.get(), 300000);
+      if (failed.inputs.empty()) break;
+      auto again = std::move(failed.inputs);
+      failed.inputs.clear();
+      feeder_resends += again.size();
+      for (const auto& [topic, index] : again) send(topic, index);
+    }
     fed = true;
   });
 
@@ -232,16 +273,49 @@ TEST(FaultInjection, ProducerRetriesLoseNothingUnderRequestErrorsABrokerDownAndS
     ++stage;
   });
 
-  const auto deadline = started + std::chrono::minutes(20);
+  const auto deadline =
+      started + std::chrono::seconds(static_cast<long>(feed_seconds) + 120 + n / 1000);
   bool done = false;
+  bool checked_inputs = false;
+  std::size_t lost_by_mock = 0;
   auto last_check = Clock::now();
+  auto last_report = Clock::now();
   while (!done && Clock::now() < deadline) {
     io.restart();
     io.run_for(std::chrono::milliseconds(20));
-    if (stage == 5 && fed && Clock::now() - last_check > std::chrono::milliseconds(500)) {
-      last_check = Clock::now();
-      done = accounted();
+    if (stage == 5 && fed && !checked_inputs) {
+      // The mock cluster itself, under injected Produce errors, acknowledges the odd record it
+      // never stores (librdkafka 2.0.2; seen for 2 of 100000 inputs, right when the errors
+      // were injected). What never reached an input topic is no input of the gateway's: it
+      // is counted apart, and the gateway is held to everything that did.
+      std::set<std::string> present;
+      for (const InputSpec& in : config.inputs) {
+        for (const ConsumedRecord& r : read_topic(settings, in.topic, std::chrono::minutes(2))) {
+          present.insert(r.key);
+        }
+      }
+      lost_by_mock = n - std::min(n, present.size());
+      expect(present);
+      checked_inputs = true;
     }
+    if (checked_inputs && Clock::now() - last_check > std::chrono::milliseconds(500)) {
+      last_check = Clock::now();
+      done = unaccounted() == 0;
+    }
+    if (Clock::now() - last_report > std::chrono::seconds(10)) {
+      last_report = Clock::now();
+      std::printf("%.1f s: intake consumed %llu, routing consumed %llu, %zu output records read\n",
+                  at(),
+                  static_cast<unsigned long long>(gateway.intake_counters().records_consumed),
+                  static_cast<unsigned long long>(gateway.routing_counters().records_consumed),
+                  collector.records());
+    }
+  }
+  if (!done) {
+    std::vector<std::string> sample;
+    const std::size_t open = unaccounted(&sample);
+    std::printf("%zu outputs never seen, e.g.:\n", open);
+    for (const std::string& s : sample) std::printf("  %s\n", s.c_str());
   }
   faults.join();
   feeder.join();
@@ -252,7 +326,7 @@ TEST(FaultInjection, ProducerRetriesLoseNothingUnderRequestErrorsABrokerDownAndS
   collector.stop();
 
   auto keys = collector.keys_by_topic();
-  std::size_t routed = 0, dead = 0, missing = 0, duplicated = 0;
+  std::size_t routed = 0, dead = 0, missing = 0, duplicated = 0, duplicated_dead = 0;
   for (const auto& [id, want] : expected_cases) {
     bool all = true;
     for (const std::string& t : want) {
@@ -265,16 +339,19 @@ TEST(FaultInjection, ProducerRetriesLoseNothingUnderRequestErrorsABrokerDownAndS
   for (const std::string& k : expected_dead) {
     const std::size_t got = keys[config.dead_letter_topic].count(k);
     if (got == 0) ++missing;
-    if (got > 1) duplicated += got - 1;
+    if (got > 1) duplicated_dead += got - 1;
     dead += got > 0;
   }
   std::printf(
       "fault injection: %zu inputs sent, %zu cases routed, %zu dead-lettered, %zu missing, "
-      "%zu duplicated, %.1f s; %llu delivery failures retried, %llu repeats suppressed\n",
-      n, routed, dead, missing, duplicated, elapsed,
+      "%zu duplicated (%zu case records, %zu dead letters), %.1f s; %llu delivery failures "
+      "retried, %llu repeats suppressed; the feeder sent %zu inputs again; %zu acknowledged "
+      "inputs never stored by the mock\n",
+      n, routed, dead, missing, duplicated + duplicated_dead, duplicated, duplicated_dead, elapsed,
       static_cast<unsigned long long>(intake.delivery_failures + routing.delivery_failures),
-      static_cast<unsigned long long>(routing.duplicates));
+      static_cast<unsigned long long>(routing.duplicates), feeder_resends.load(), lost_by_mock);
   EXPECT_EQ(stage, 5) << "not every fault was injected";
+  EXPECT_LT(lost_by_mock, n / 1000 + 1) << "the mock lost more inputs than it ever did";
   EXPECT_EQ(missing, 0u);
   EXPECT_TRUE(done) << "not every input was accounted for within the time limit";
 }
