@@ -11,6 +11,9 @@
 // input is consumed and every output acknowledged. Rounds alternate raw and gateway, each
 // with a fresh consumer group (the gateway also with fresh internal topics), all reading the
 // same backlog. docs/performance.md records the figures.
+//
+// For exploring (both sides get the same): GW_MAX_IN_FLIGHT sets KafkaPipelineOptions::
+// max_in_flight, GW_LINGER_MS the producers' linger.ms.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -97,6 +100,7 @@ int main_impl(int argc, char** argv) {
   const std::string copy_topic = run + "raw-copy";
 
   KafkaSettings settings = config.kafka;
+  if (const char* l = std::getenv("GW_LINGER_MS")) settings.producer_properties["linger.ms"] = l;
   std::unique_ptr<EmbeddedCluster> embedded;
   std::vector<std::string> topics{config.dead_letter_topic, copy_topic};
   for (const InputSpec& in : config.inputs) topics.push_back(in.topic);
@@ -148,6 +152,7 @@ int main_impl(int argc, char** argv) {
   };
   KafkaPipelineOptions base;
   base.tick = std::chrono::milliseconds(20);
+  if (const char* m = std::getenv("GW_MAX_IN_FLIGHT")) base.max_in_flight = std::stoul(m);
 
   std::vector<double> raw_rates;
   std::vector<double> gateway_rates;
@@ -191,8 +196,7 @@ int main_impl(int argc, char** argv) {
       c.state_topic = s.group_id + ".case-state";
       create({c.internal_topic}, false);
       create({c.state_topic}, true);
-      auto processor = make_processor();
-      CaseGateway gateway(io, s, c, *processor, opt.partitions, base);
+      CaseGateway gateway(io, s, c, make_processor, opt.partitions, base);
       gateway.start();
       const double secs = run_until(
           io, [&] { return gateway.intake_counters().records_consumed > 0; },

@@ -174,13 +174,13 @@ TEST(FaultInjection, ProducerRetriesLoseNothingUnderRequestErrorsABrokerDownAndS
     return open;
   };
 
-  auto processor = make_processor(shipped);
   boost::asio::io_context io;
   KafkaPipelineOptions options;
   options.tick = std::chrono::milliseconds(50);
   options.retry_backoff_initial = std::chrono::milliseconds(50);
   options.retry_backoff_max = std::chrono::seconds(2);
-  CaseGateway gateway(io, settings, config, *processor, kPartitions, options);
+  CaseGateway gateway(io, settings, config, [&shipped] { return make_processor(shipped); },
+                      kPartitions, options);
   gateway.start();
 
   // The inputs arrive at a steady rate while the faults come and go: the first 12 s at the

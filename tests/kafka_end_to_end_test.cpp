@@ -144,11 +144,10 @@ TEST_F(KafkaEndToEnd, EveryInputIsAccountedForAndEachCaseRoutedOnce) {
   for (const Input& in : batch) by_topic[in.topic].emplace_back(in.key, in.bytes);
   for (const auto& [topic, records] : by_topic) produce_records(settings, topic, records);
 
-  auto processor = make_processor();
   boost::asio::io_context io;
   KafkaPipelineOptions options;
   options.tick = std::chrono::milliseconds(50);
-  CaseGateway pipeline(io, settings, gateway, *processor, 3, options);
+  CaseGateway pipeline(io, settings, gateway, [this] { return make_processor(); }, 3, options);
   pipeline.start();
   bool caught_up = false;
   pipeline.when_caught_up([&] { caught_up = true; });

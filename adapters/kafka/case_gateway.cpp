@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "adapters/kafka/kafka_config.h"
@@ -49,16 +51,19 @@ const std::map<std::string, std::string>& state_topic_config() {
 }
 
 CaseGateway::CaseGateway(boost::asio::io_context& io, const KafkaSettings& settings,
-                         const GatewayConfig& config, CaseProcessor& processor,
+                         const GatewayConfig& config, const ProcessorFactory& make_processor,
                          int internal_partitions, KafkaPipelineOptions options)
-    : routing_settings_(settings), state_topic_(config.state_topic) {
+    : io_(io),
+      routing_settings_(settings),
+      state_topic_(config.state_topic),
+      intake_processor_(make_processor()),
+      routing_processor_(make_processor()),
+      routing_work_(boost::asio::make_work_guard(routing_io_)) {
   routing_settings_.group_id = settings.group_id + ".routing";
-  // A stage that fails stops the whole gateway: half a gateway would look alive to
-  // systemd while nothing gets routed.
-  options.on_fatal_error = [this, report = options.on_fatal_error](const std::string& reason) {
-    stop();
-    if (report) report(reason);
-  };
+  // A stage that fails stops the whole gateway, on the main io thread: half a gateway would
+  // look alive to systemd while nothing gets routed.
+  std::function<void(const std::string&)> report = options.on_fatal_error;
+  options.on_fatal_error = nullptr;
 
   KafkaPipelineOptions intake = options;
   intake.input_topics.clear();
@@ -66,10 +71,17 @@ CaseGateway::CaseGateway(boost::asio::io_context& io, const KafkaSettings& setti
   intake.read_headers = false;
   intake.on_assigned = nullptr;
   intake.on_revoked = nullptr;
+  intake.on_fatal_error = [this, report](const std::string& reason) {
+    boost::asio::post(io_, [this, report, reason] {
+      stop();
+      if (report) report(reason);
+    });
+  };
   intake_ = std::make_unique<KafkaPipeline>(
-      io, settings, std::move(intake),
-      [&processor, topic = config.internal_topic, internal_partitions](const InputRecord& in) {
-        return processor.forward(in, topic, internal_partitions);
+      io_, settings, std::move(intake),
+      [processor = intake_processor_.get(), topic = config.internal_topic,
+       internal_partitions](const InputRecord& in) {
+        return processor->forward(in, topic, internal_partitions);
       });
 
   KafkaPipelineOptions routing = std::move(options);
@@ -79,30 +91,71 @@ CaseGateway::CaseGateway(boost::asio::io_context& io, const KafkaSettings& setti
   routing.on_revoked = [this](const std::vector<TopicPartition>& parts) {
     for (const TopicPartition& tp : parts) routed_.forget(tp.partition);
   };
+  routing.on_fatal_error = [this, report](const std::string& reason) {
+    boost::asio::post(io_, [this, report, reason] {
+      stop();
+      if (report) report(reason);
+    });
+  };
   routing_ = std::make_unique<KafkaPipeline>(
-      io, routing_settings_, std::move(routing),
-      [this, &processor](const InputRecord& in) {
-        return processor.route_forwarded(in, routed_, state_topic_);
+      routing_io_, routing_settings_, std::move(routing),
+      [this](const InputRecord& in) {
+        return routing_processor_->route_forwarded(in, routed_, state_topic_);
       });
 }
 
+CaseGateway::~CaseGateway() {
+  try {
+    stop();
+  } catch (const std::exception& e) {
+    spdlog::error("case gateway: stopping failed: {}", e.what());
+  }
+}
+
+template <typename F>
+auto CaseGateway::on_routing_thread(F&& f) const -> decltype(f()) {
+  if (!routing_thread_.joinable() || std::this_thread::get_id() == routing_thread_.get_id()) {
+    return f();
+  }
+  std::packaged_task<decltype(f())()> task(std::forward<F>(f));
+  auto result = task.get_future();
+  boost::asio::post(routing_io_, [&task] { task(); });
+  return result.get();
+}
+
 void CaseGateway::start() {
-  routing_->start();
+  if (started_ || stopped_) return;
+  started_ = true;
+  routing_thread_ = std::thread([this] { routing_io_.run(); });
+  on_routing_thread([this] { routing_->start(); });
   intake_->start();
 }
 
 StopReport CaseGateway::stop() {
+  if (stopped_) return stop_report_;
+  stopped_ = true;
   const StopReport intake = intake_->stop();
-  StopReport report = routing_->stop();
+  StopReport report = on_routing_thread([this] { return routing_->stop(); });
+  routing_work_.reset();
+  if (routing_thread_.joinable()) routing_thread_.join();
   report.drained = report.drained && intake.drained;
   report.committed = report.committed && intake.committed;
   report.abandoned += intake.abandoned;
+  stop_report_ = report;
   return report;
+}
+
+PipelineCounters CaseGateway::routing_counters() const {
+  return on_routing_thread([this] { return routing_->counters(); });
 }
 
 void CaseGateway::when_caught_up(std::function<void()> handler) {
   intake_->when_caught_up([this, handler = std::move(handler)]() mutable {
-    routing_->when_caught_up(std::move(handler));
+    boost::asio::post(routing_io_, [this, handler = std::move(handler)]() mutable {
+      routing_->when_caught_up([this, handler = std::move(handler)]() mutable {
+        boost::asio::post(io_, std::move(handler));
+      });
+    });
   });
 }
 

@@ -12,14 +12,21 @@
 // them. Both stages commit an input only after its outputs are acknowledged; a crash repeats
 // work, never skips it.
 //
-// Lives on the io thread: call every member there.
+// Threads: intake runs on the caller's io_context (the "main" io thread); routing runs on an
+// io_context and thread of its own, so the two stages use two cores. Each stage has its own
+// CaseProcessor. Call every member on the main io thread; the routing stage's handlers
+// (rebalance, restore, processing) run on its thread, and what crosses over (when_caught_up,
+// counters, stop) is posted and waited for.
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/kafka/kafka_pipeline.h"
@@ -40,38 +47,55 @@ const std::map<std::string, std::string>& state_topic_config();
 
 class CaseGateway {
  public:
-  // processor must have a decoder for every input topic and outlive this object.
+  using ProcessorFactory = std::function<std::unique_ptr<CaseProcessor>()>;
+
+  // make_processor makes each stage's CaseProcessor (a decoder for every input topic).
   // options are the template for both stages (input_topics is ignored).
   // Throws KafkaError when librdkafka rejects a property.
   CaseGateway(boost::asio::io_context& io, const KafkaSettings& settings,
-              const GatewayConfig& config, CaseProcessor& processor, int internal_partitions,
-              KafkaPipelineOptions options = {});
+              const GatewayConfig& config, const ProcessorFactory& make_processor,
+              int internal_partitions, KafkaPipelineOptions options = {});
+  // Stops (as stop()) if still running.
+  ~CaseGateway();
   // The stages' callbacks hold `this`.
   CaseGateway(const CaseGateway&) = delete;
   CaseGateway& operator=(const CaseGateway&) = delete;
 
+  // Starts both stages; the routing thread starts here.
   void start();
-  // Stops intake first (drain, commit, leave), then routing; returns routing's report merged
-  // with intake's (drained and committed only if both were).
+  // Stops intake first (drain, commit, leave), then routing, and joins the routing thread;
+  // the report merges both (drained and committed only if both were). Idempotent.
   StopReport stop();
-  bool stopped() const { return intake_->stopped() && routing_->stopped(); }
+  bool stopped() const { return stopped_; }
 
-  // handler runs once intake has committed everything assigned to it and then routing has
-  // committed everything intake forwarded (see KafkaPipeline::when_caught_up).
+  // handler runs on the main io thread once intake has committed everything assigned to it
+  // and then routing has committed everything intake forwarded.
   void when_caught_up(std::function<void()> handler);
 
   PipelineCounters intake_counters() const { return intake_->counters(); }
-  PipelineCounters routing_counters() const { return routing_->counters(); }
-  std::size_t routed_cases_held() const { return routed_.size(); }
+  // Waits for the routing thread to copy them (or reads them directly once it has stopped).
+  PipelineCounters routing_counters() const;
 
  private:
   void restore(const std::vector<TopicPartition>& partitions);
+  // Runs f on the routing thread and waits for it (directly when that thread is gone).
+  template <typename F>
+  auto on_routing_thread(F&& f) const -> decltype(f());
 
+  boost::asio::io_context& io_;
   KafkaSettings routing_settings_;
   std::string state_topic_;
-  RoutedCases routed_;
+  std::unique_ptr<CaseProcessor> intake_processor_;
+  std::unique_ptr<CaseProcessor> routing_processor_;
+  RoutedCases routed_;  // routing thread only
+  mutable boost::asio::io_context routing_io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> routing_work_;
+  std::thread routing_thread_;
   std::unique_ptr<KafkaPipeline> intake_;
   std::unique_ptr<KafkaPipeline> routing_;
+  bool started_ = false;
+  bool stopped_ = false;
+  StopReport stop_report_;
 };
 
 }  // namespace gw

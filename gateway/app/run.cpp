@@ -199,8 +199,12 @@ int run(const RunOptions& options) {
     return 1;
   }
 
-  CaseProcessor processor([table] { return table; }, gateway->dead_letter_topic);
-  for (const InputSpec& in : gateway->inputs) processor.add_input(in.topic, make_input_decoder(in));
+  // One per stage: each runs on its own thread.
+  auto make_processor = [&table, &gateway] {
+    auto p = std::make_unique<CaseProcessor>([table] { return table; }, gateway->dead_letter_topic);
+    for (const InputSpec& in : gateway->inputs) p->add_input(in.topic, make_input_decoder(in));
+    return p;
+  };
 
   boost::asio::io_context io;
   int exit_code = 0;
@@ -211,7 +215,7 @@ int run(const RunOptions& options) {
   };
   std::unique_ptr<CaseGateway> pipeline;
   try {
-    pipeline = std::make_unique<CaseGateway>(io, settings, *gateway, processor,
+    pipeline = std::make_unique<CaseGateway>(io, settings, *gateway, make_processor,
                                              internal_partitions, pipeline_options);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
