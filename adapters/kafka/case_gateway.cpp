@@ -160,8 +160,8 @@ void CaseGateway::when_caught_up(std::function<void()> handler) {
 }
 
 void CaseGateway::restore(const std::vector<TopicPartition>& partitions) {
-  // Blocks the io thread while it reads: records of these partitions wait, and so does
-  // intake. Bounded by the state topic's size (one record per case, compacted).
+  // Blocks the routing thread while it reads (intake goes on on its own): records of these
+  // partitions wait. Bounded by the state topic's size (one record per case, compacted).
   for (const TopicPartition& tp : partitions) {
     const auto started = std::chrono::steady_clock::now();
     std::size_t records = 0;

@@ -1,4 +1,4 @@
-// The gateway's two Kafka stages on one io_context (docs/architecture.md, "Two stages"):
+// The gateway's two Kafka stages (docs/architecture.md, "Data flow: two stages"):
 //
 //   input topics --intake--> internal topic (keyed by case id) --routing--> department topics
 //        |                                                          |  \-> state topic

@@ -10,7 +10,8 @@ namespace gw {
 
 struct PipelineCounters {
   std::uint64_t records_consumed = 0;
-  // Case records the brokers acknowledged, per department topic.
+  // Records the brokers acknowledged, per output topic: department topics (and the state
+  // topic) for the routing stage, the internal topic for intake.
   std::map<std::string, std::uint64_t> cases_produced;
   // Inputs refused, per refusal code (error.code), counted when the dead letter is made.
   std::map<std::string, std::uint64_t> dead_letters;

@@ -52,7 +52,7 @@ struct GatewayConfig {
   KafkaSettings kafka;
   std::vector<InputSpec> inputs;
   std::string dead_letter_topic = "gateway.dead-letter";
-  // The gateway's own topics (docs/architecture.md, "Two stages"): decoded inputs keyed by
+  // The gateway's own topics (docs/architecture.md, "Data flow: two stages"): decoded inputs keyed by
   // case id, from the intake stage to the routing stage; and the compacted record of what
   // was routed, with the same partition count. By default "<group_id>.cases" and
   // "<group_id>.case-state": one deployment (one consumer group) per pair, so two gateways

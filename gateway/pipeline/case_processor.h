@@ -109,7 +109,7 @@ class CaseProcessor {
   // The dead letter process() writes for a refused input.
   OutRecord dead_letter(const InputRecord& in, const Refusal& why) const;
 
-  // The two stages of the Kafka pipeline (docs/architecture.md, "Two stages"):
+  // The two stages of the Kafka pipeline (docs/architecture.md, "Data flow: two stages"):
   //
   // forward() is the intake stage: decodes the input (so bad input is dead-lettered at
   // once, with its own coordinates) and forwards the original bytes to internal_topic, keyed

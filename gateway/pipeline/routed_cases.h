@@ -1,7 +1,7 @@
 // What the routing stage remembers between inputs, restarts and instances: which cases it
 // has routed. Kept per partition of the internal topic, because a partition is the unit an
 // instance owns: restored from the compacted state topic when the partition is assigned,
-// dropped when it is revoked (docs/architecture.md, "Two stages"). Pure: no Kafka here.
+// dropped when it is revoked (docs/architecture.md, "Data flow: two stages"). Pure: no Kafka here.
 //
 // Lives on the pipeline's io thread; not thread-safe.
 #pragma once
