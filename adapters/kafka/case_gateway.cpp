@@ -62,8 +62,13 @@ CaseGateway::CaseGateway(boost::asio::io_context& io, const KafkaSettings& setti
   routing_settings_.group_id = settings.group_id + ".routing";
   // A stage that fails stops the whole gateway, on the main io thread: half a gateway would
   // look alive to systemd while nothing gets routed.
-  std::function<void(const std::string&)> report = options.on_fatal_error;
-  options.on_fatal_error = nullptr;
+  std::function<void(const std::string&)> stop_all =
+      [this, report = options.on_fatal_error](const std::string& reason) {
+        boost::asio::post(io_, [this, report, reason] {
+          stop();
+          if (report) report(reason);
+        });
+      };
 
   KafkaPipelineOptions intake = options;
   intake.input_topics.clear();
@@ -71,12 +76,7 @@ CaseGateway::CaseGateway(boost::asio::io_context& io, const KafkaSettings& setti
   intake.read_headers = false;
   intake.on_assigned = nullptr;
   intake.on_revoked = nullptr;
-  intake.on_fatal_error = [this, report](const std::string& reason) {
-    boost::asio::post(io_, [this, report, reason] {
-      stop();
-      if (report) report(reason);
-    });
-  };
+  intake.on_fatal_error = stop_all;
   intake_ = std::make_unique<KafkaPipeline>(
       io_, settings, std::move(intake),
       [processor = intake_processor_.get(), topic = config.internal_topic,
@@ -91,12 +91,7 @@ CaseGateway::CaseGateway(boost::asio::io_context& io, const KafkaSettings& setti
   routing.on_revoked = [this](const std::vector<TopicPartition>& parts) {
     for (const TopicPartition& tp : parts) routed_.forget(tp.partition);
   };
-  routing.on_fatal_error = [this, report](const std::string& reason) {
-    boost::asio::post(io_, [this, report, reason] {
-      stop();
-      if (report) report(reason);
-    });
-  };
+  routing.on_fatal_error = stop_all;
   routing_ = std::make_unique<KafkaPipeline>(
       routing_io_, routing_settings_, std::move(routing),
       [this](const InputRecord& in) {

@@ -59,16 +59,21 @@ OutRecord CaseProcessor::dead_letter(const InputRecord& in, const Refusal& why) 
   return r;
 }
 
-ProcessOutcome CaseProcessor::process(const InputRecord& in) {
+ProcessOutcome CaseProcessor::dead_lettered(const InputRecord& in, Refusal why) const {
   ProcessOutcome outcome;
+  outcome.dead_lettered = true;
+  outcome.records.push_back(dead_letter(in, why));
+  outcome.refusal = std::move(why);
+  return outcome;
+}
+
+ProcessOutcome CaseProcessor::process(const InputRecord& in) {
   // One table for the whole record: a reload between records never splits a case's outputs.
   std::shared_ptr<const RouteTable> table = route_table_();
   if (auto refused = normalize_into(in, *table, case_)) {
-    outcome.dead_lettered = true;
-    outcome.records.push_back(dead_letter(in, *refused));
-    outcome.refusal = std::move(refused);
-    return outcome;
+    return dead_lettered(in, std::move(*refused));
   }
+  ProcessOutcome outcome;
   emit_cases(table->route(case_), outcome);
   return outcome;
 }
@@ -96,14 +101,11 @@ void CaseProcessor::emit_cases(const RouteDecision& decision, ProcessOutcome& ou
 
 ProcessOutcome CaseProcessor::forward(const InputRecord& in, std::string_view internal_topic,
                                       std::int32_t internal_partitions) {
-  ProcessOutcome outcome;
   std::shared_ptr<const RouteTable> table = route_table_();
   if (auto refused = normalize_into(in, *table, case_)) {
-    outcome.dead_lettered = true;
-    outcome.records.push_back(dead_letter(in, *refused));
-    outcome.refusal = std::move(refused);
-    return outcome;
+    return dead_lettered(in, std::move(*refused));
   }
+  ProcessOutcome outcome;
   outcome.case_id = case_.case_id;
   OutRecord& r = outcome.records.emplace_back();
   r.topic = internal_topic;
@@ -155,17 +157,14 @@ ProcessOutcome CaseProcessor::route_forwarded(const InputRecord& in, RoutedCases
     outcome.case_id.assign(in.key);
     return outcome;
   }
-  ProcessOutcome outcome;
   std::shared_ptr<const RouteTable> table = route_table_();
   if (auto refused = normalize_into(source, *table, case_)) {
     // Only when the configuration changed between the stages (a smaller max_bytes, an input
     // removed) or a record not from forward(): dead-lettered with its original coordinates.
-    outcome.dead_lettered = true;
-    outcome.records.push_back(dead_letter(source, *refused));
-    outcome.refusal = std::move(refused);
-    return outcome;
+    return dead_lettered(source, std::move(*refused));
   }
   const RouteDecision decision = table->route(case_);
+  ProcessOutcome outcome;
   emit_cases(decision, outcome);
   OutRecord& state = outcome.records.emplace_back();
   state.topic = state_topic;

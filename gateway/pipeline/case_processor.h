@@ -125,6 +125,8 @@ class CaseProcessor {
                                  std::string_view state_topic);
 
  private:
+  // The outcome of a refused input: its dead letter.
+  ProcessOutcome dead_lettered(const InputRecord& in, Refusal why) const;
   // The case records of case_ (lead, then co-handlers) into outcome.
   void emit_cases(const RouteDecision& decision, ProcessOutcome& outcome) const;
 
