@@ -298,6 +298,11 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
     const auto f = top.optional(key);
     if (f) {
       if (auto topic = read_topic(diag, *f)) *out = std::move(*topic);
+    } else if (!config::is_valid_kafka_topic(*out)) {
+      // A group id may hold characters a topic may not.
+      diag.error(top.field(), std::string(key) + ": the default \"" + *out +
+                                  "\" (from kafka.group_id) is not a valid Kafka topic; set " +
+                                  std::string(key) + " explicitly");
     }
     for (const auto& [other, topic] : own_topics(gateway)) {
       if (other != key && *topic == *out &&

@@ -87,6 +87,14 @@ INSTANTIATE_TEST_SUITE_P(
                   doc("internal_topic: mine\nstate_topic: mine\n") + std::string(kOneInput),
                   {{3, 14, "state_topic",
                     "state_topic \"mine\" is also the internal_topic: each needs its own topic"}}},
+        ErrorCase{"GroupIdGivesNoValidInternalTopic",
+                  doc("kafka: {group_id: \"district a/b\"}\n") + std::string(kOneInput),
+                  {{1, 1, "",
+                    "internal_topic: the default \"district a/b.cases\" (from kafka.group_id) is "
+                    "not a valid Kafka topic; set internal_topic explicitly"},
+                   {1, 1, "",
+                    "state_topic: the default \"district a/b.case-state\" (from kafka.group_id) "
+                    "is not a valid Kafka topic; set state_topic explicitly"}}},
         ErrorCase{"MissingFormat",
                   doc("inputs:\n  - topic: t\n"),
                   {{3, 5, "inputs[0].format", "missing required key \"format\""}}},
