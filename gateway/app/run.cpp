@@ -89,19 +89,22 @@ bool expand_secrets(KafkaSettings& kafka) {
 // then, on the io thread, waits until the pipeline has consumed and committed them all and
 // prints where they went. Runs on its own thread: producing blocks. The handlers it posts
 // outlive this function: they capture only values and objects that live as long as run().
+// A feed or read-back that fails sets exit_code (on the io thread) to 1.
 void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings,
           const GatewayConfig& gateway, const RoutingConfig& routing, boost::asio::io_context& io,
-          CaseGateway& pipeline, bool exit_after_feed) {
+          CaseGateway& pipeline, bool exit_after_feed, int& exit_code) {
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_topic;
   for (const SampleInput& s : samples) by_topic[s.topic].emplace_back(s.origin, s.bytes);
   try {
     for (const auto& [topic, records] : by_topic) produce_records(settings, topic, records);
   } catch (const std::exception& e) {
     spdlog::error("feeding the samples failed: {}", e.what());
-    if (exit_after_feed) {
-      CaseGateway* loop = &pipeline;
-      boost::asio::post(io, [loop] { loop->stop(); });
-    }
+    CaseGateway* loop = &pipeline;
+    int* code = &exit_code;
+    boost::asio::post(io, [loop, code, exit_after_feed] {
+      *code = 1;
+      if (exit_after_feed) loop->stop();
+    });
     return;
   }
   spdlog::info("fed {} sample inputs; waiting until the gateway has committed them",
@@ -111,6 +114,7 @@ void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings
   const GatewayConfig* config = &gateway;
   const RoutingConfig* routes = &routing;
   CaseGateway* loop = &pipeline;
+  int* code = &exit_code;
   boost::asio::post(io, [=, count = samples.size()] {
     loop->when_caught_up([=] {
       // Reading a topic back waits up to fetch.wait.max.ms per empty fetch (500 ms by
@@ -128,6 +132,7 @@ void feed(const std::vector<SampleInput>& samples, const KafkaSettings& settings
         dead = read_topic(reader, config->dead_letter_topic);
       } catch (const std::exception& e) {
         spdlog::error("reading the outputs back failed: {}", e.what());
+        *code = 1;
       }
       print_feed_report(std::cout, *routes, count, cases, dead,
                         loop->routing_counters().duplicates);
@@ -249,7 +254,7 @@ int run(const RunOptions& options) {
   if (!samples.empty()) {
     feeder = std::thread(feed, std::cref(samples), std::cref(settings), std::cref(*gateway),
                          std::cref(table->config()), std::ref(io), std::ref(*pipeline),
-                         options.exit_after_feed);
+                         options.exit_after_feed, std::ref(exit_code));
   }
   // Runs until the pipeline has stopped (signal, --exit-after-feed, fatal error) and the
   // signal wait is gone.
