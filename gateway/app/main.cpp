@@ -11,6 +11,7 @@
 #include "gateway/app/explain.h"
 #include "gateway/app/replay.h"
 #include "gateway/app/run.h"
+#include "gateway/config/charset_spellings.h"
 
 namespace {
 
@@ -20,13 +21,6 @@ gw::EpochMs now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::optional<gw::Charset> parse_charset(const std::string& s) {
-  if (s == "utf-8" || s == "utf8") return gw::Charset::utf8;
-  if (s == "gbk") return gw::Charset::gbk;
-  if (s == "gb18030") return gw::Charset::gb18030;
-  return std::nullopt;
 }
 
 // The routing file: --routes when given, else the one gateway.yaml names.
@@ -67,7 +61,7 @@ int check_config(const std::string& config, const std::string& routes) {
 
 int explain_command(const std::string& config, const std::string& routes, const std::string& file,
                     const std::string& charset_name, bool show_personal_data) {
-  auto charset = parse_charset(charset_name);
+  auto charset = gw::config::charset_from_string(charset_name);
   if (!charset) {
     std::cerr << "--charset: expected utf-8, gbk or gb18030\n";
     return 2;
@@ -97,7 +91,7 @@ int explain_command(const std::string& config, const std::string& routes, const 
 
 int replay_command(const std::string& config, const std::string& routes, const std::string& compare,
                    const std::string& file, const std::string& charset_name) {
-  auto charset = parse_charset(charset_name);
+  auto charset = gw::config::charset_from_string(charset_name);
   if (!charset) {
     std::cerr << "--charset: expected utf-8, gbk or gb18030\n";
     return 2;

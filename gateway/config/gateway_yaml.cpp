@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "gateway/config/charset_spellings.h"
 #include "gateway/config/name_syntax.h"
 #include "gateway/config/priority_spellings.h"
 #include "gateway/config/yaml_reader.h"
@@ -32,13 +33,6 @@ constexpr std::array<EnumSpelling<std::string_view>, 5> kLogLevels{{
 constexpr std::array<EnumSpelling<InputFormat>, 2> kFormats{{
     {"hotline", InputFormat::hotline},
     {"grid", InputFormat::grid},
-}};
-
-constexpr std::array<EnumSpelling<Charset>, 4> kCharsets{{
-    {"utf-8", Charset::utf8},
-    {"utf8", Charset::utf8},
-    {"gbk", Charset::gbk},
-    {"gb18030", Charset::gb18030},
 }};
 
 // librdkafka properties whose value the gateway's delivery guarantee depends on.
@@ -182,7 +176,7 @@ InputRead read_input(Diagnostics& diag, const Field& at) {
     }
   }
   if (const auto f = map.optional("charset")) {
-    if (const auto c = config::read_enum<Charset>(diag, *f, kCharsets)) {
+    if (const auto c = config::read_enum<Charset>(diag, *f, config::kCharsetSpellings)) {
       read.spec.charset = *c;
     }
   }
