@@ -345,12 +345,8 @@ MaybeRefusal parse_report_into(ondemand::parser& parser, simdjson::padded_string
 
 Result<Case> parse_report(ondemand::parser& parser, simdjson::padded_string_view json,
                           EpochMs received_at, const GridOptions& options) {
-  // Built in place and returned from one named result on every path: never moved.
-  Result<Case> result(std::in_place);
-  if (auto refused = parse_report_into(parser, json, received_at, options, *result)) {
-    result = std::move(*refused);
-  }
-  return result;
+  return filled<Case>(
+      [&](Case& c) { return parse_report_into(parser, json, received_at, options, c); });
 }
 
 }  // namespace gw::grid

@@ -348,12 +348,7 @@ MaybeRefusal parse_ticket_into(ondemand::parser& parser, simdjson::padded_string
 
 Result<Case> parse_ticket(ondemand::parser& parser, simdjson::padded_string_view json,
                           EpochMs received_at) {
-  // Built in place and returned from one named result on every path: never moved.
-  Result<Case> result(std::in_place);
-  if (auto refused = parse_ticket_into(parser, json, received_at, *result)) {
-    result = std::move(*refused);
-  }
-  return result;
+  return filled<Case>([&](Case& c) { return parse_ticket_into(parser, json, received_at, c); });
 }
 
 }  // namespace gw::hotline

@@ -175,17 +175,10 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
   if (ts_type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE || in.timestamp < 0) {
     in.timestamp = now_ms();
   }
-  rd_kafka_headers_t* headers = nullptr;
-  if (options_.read_headers &&
-      rd_kafka_message_headers(&msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* name = nullptr;
-    const void* value = nullptr;
-    std::size_t size = 0;
-    for (std::size_t i = 0; rd_kafka_header_get_all(headers, i, &name, &value, &size) ==
-                            RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i) {
-      in.headers.emplace_back(name, bytes_of(value, size));
-    }
+  if (options_.read_headers) {
+    kafka::for_each_header(msg, [&in](std::string_view name, std::string_view value) {
+      in.headers.emplace_back(name, value);
+    });
   }
 
   ProcessOutcome outcome;
@@ -240,10 +233,7 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
     }
   }
   if (held && held->waiting == 0) {
-    for (PendingOutput* h : held->outputs) {
-      h->held = false;
-      produce(*h);
-    }
+    produce_held(*held);
   }
   pause_if_full();
 }
@@ -253,7 +243,11 @@ void KafkaPipeline::release_held(PendingOutput& acknowledged) {
   if (!group || acknowledged.held || group->waiting == 0 || --group->waiting > 0) {
     return;
   }
-  for (PendingOutput* h : group->outputs) {
+  produce_held(*group);
+}
+
+void KafkaPipeline::produce_held(HeldOutputs& group) {
+  for (PendingOutput* h : group.outputs) {
     h->held = false;
     produce(*h);
   }

@@ -143,6 +143,7 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
   void arm_retry_timer();
   void erase(PendingOutput& out);
   void release_held(PendingOutput& acknowledged);
+  void produce_held(HeldOutputs& group);
   void drop_stale_held();
   bool stale(const PendingOutput& out) const;
   void store_committable();

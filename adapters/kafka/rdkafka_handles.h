@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <memory>
+#include <string_view>
 
 namespace gw::kafka {
 
@@ -37,6 +38,24 @@ using MetadataHandle = std::unique_ptr<const rd_kafka_metadata_t, KafkaDeleter>;
 
 inline PartitionListHandle make_partition_list(int size_hint = 0) {
   return PartitionListHandle(rd_kafka_topic_partition_list_new(size_hint));
+}
+
+// Calls on_header(name, value) for each header of msg, in order. The views point into msg;
+// a null value is an empty view.
+template <typename OnHeader>
+void for_each_header(const rd_kafka_message_t& msg, OnHeader&& on_header) {
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(&msg, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  const char* name = nullptr;
+  const void* value = nullptr;
+  std::size_t size = 0;
+  for (std::size_t i = 0;
+       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+       ++i) {
+    on_header(std::string_view(name),
+              value == nullptr ? std::string_view()
+                               : std::string_view(static_cast<const char*>(value), size));
+  }
 }
 
 }  // namespace gw::kafka

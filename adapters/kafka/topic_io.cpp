@@ -68,19 +68,9 @@ ConsumedRecord to_record(const rd_kafka_message_t& msg) {
   }
   rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
   r.timestamp = rd_kafka_message_timestamp(&msg, &type);
-  rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(&msg, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    const char* name = nullptr;
-    const void* value = nullptr;
-    std::size_t size = 0;
-    for (std::size_t i = 0;
-         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i) {
-      r.headers.emplace_back(name, value == nullptr
-                                       ? std::string()
-                                       : std::string(static_cast<const char*>(value), size));
-    }
-  }
+  kafka::for_each_header(msg, [&r](std::string_view name, std::string_view value) {
+    r.headers.emplace_back(name, value);
+  });
   return r;
 }
 

@@ -63,4 +63,16 @@ class Result {
   std::variant<T, Refusal> v_;
 };
 
+// A T built in place and filled by fill(T&), which returns MaybeRefusal: the value, or the
+// refusal. For wrapping the `..._into` functions that fill a caller's reused object.
+template <typename T, typename Fill>
+Result<T> filled(Fill&& fill) {
+  // One named result on every path: built in place, never moved (NRVO).
+  Result<T> result(std::in_place);
+  if (MaybeRefusal refused = fill(*result)) {
+    result = std::move(*refused);
+  }
+  return result;
+}
+
 }  // namespace gw

@@ -37,11 +37,7 @@ MaybeRefusal CaseProcessor::normalize_into(const InputRecord& in, const RouteTab
 }
 
 Result<Case> CaseProcessor::normalize(const InputRecord& in, const RouteTable& table) {
-  Result<Case> result(std::in_place);
-  if (auto refused = normalize_into(in, table, *result)) {
-    result = std::move(*refused);
-  }
-  return result;
+  return filled<Case>([&](Case& c) { return normalize_into(in, table, c); });
 }
 
 OutRecord CaseProcessor::dead_letter(const InputRecord& in, const Refusal& why) const {

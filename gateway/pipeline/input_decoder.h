@@ -5,7 +5,6 @@
 
 #include <memory>
 #include <string_view>
-#include <utility>
 
 #include "gateway/core/case.h"
 #include "gateway/core/refusal.h"
@@ -24,11 +23,7 @@ class InputDecoder {
 
   // The same into a new Case, for callers that keep it (explain, replay, tests).
   Result<Case> decode(std::string_view bytes, EpochMs received_at) {
-    Result<Case> result(std::in_place);
-    if (auto refused = decode_into(bytes, received_at, *result)) {
-      result = std::move(*refused);
-    }
-    return result;
+    return filled<Case>([&](Case& c) { return decode_into(bytes, received_at, c); });
   }
 };
 
