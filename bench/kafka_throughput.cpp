@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -49,21 +50,67 @@ struct Options {
   int rounds = 3;
   int partitions = 6;
   std::string repo = GW_SOURCE_DIR;
+  bool trace = false;  // print the gateway's counters every 250 ms
+  int broker_pid = 0;  // a local broker's process: report its CPU time per input too
 };
+
+// CPU seconds used so far by this process and, when pid > 0, by that (broker) process.
+struct CpuTimes {
+  double self = 0;
+  double broker = 0;
+};
+
+double process_cpu_seconds(int pid) {
+  if (pid <= 0) return 0;
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (f == nullptr) return 0;
+  char buf[1024] = {};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  // Fields 14 and 15 (utime, stime, in clock ticks) follow the ")" that ends the name.
+  const char* p = std::strrchr(buf, ')');
+  if (p == nullptr || n == 0) return 0;
+  unsigned long utime = 0;
+  unsigned long stime = 0;
+  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
+                  &stime) != 2) {
+    return 0;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+CpuTimes cpu_now(int broker_pid) {
+  return CpuTimes{process_cpu_seconds(::getpid()), process_cpu_seconds(broker_pid)};
+}
+
+void print_cpu(const char* side, const CpuTimes& before, const CpuTimes& after, std::size_t n,
+               int broker_pid) {
+  std::printf("  %s CPU per input: gateway process %.1f us", side,
+              (after.self - before.self) * 1e6 / static_cast<double>(n));
+  if (broker_pid > 0) {
+    std::printf(", broker %.1f us", (after.broker - before.broker) * 1e6 / static_cast<double>(n));
+  }
+  std::printf("\n");
+}
 
 // Runs io until done() or the deadline; returns the seconds from the moment started() first
 // held (the first record consumed: joining the group is not throughput) to done(), or -1 on
 // timeout.
 template <typename Started, typename Done>
 double run_until(boost::asio::io_context& io, Started&& started, Done&& done,
-                 std::chrono::seconds limit) {
+                 std::chrono::seconds limit, const std::function<void()>& trace = {}) {
   const auto deadline = Clock::now() + limit;
   std::optional<Clock::time_point> start;
+  auto next_trace = Clock::now();
   while (!done()) {
     if (Clock::now() > deadline) return -1;
     io.restart();
     io.run_for(std::chrono::milliseconds(1));
     if (!start && started()) start = Clock::now();
+    if (trace && start && Clock::now() >= next_trace) {
+      next_trace = Clock::now() + std::chrono::milliseconds(250);
+      trace();
+    }
   }
   return std::chrono::duration<double>(Clock::now() - start.value_or(Clock::now())).count();
 }
@@ -79,6 +126,8 @@ int main_impl(int argc, char** argv) {
     else if (flag == "--rounds") opt.rounds = std::stoi(value);
     else if (flag == "--partitions") opt.partitions = std::stoi(value);
     else if (flag == "--repo") opt.repo = value;
+    else if (flag == "--trace") opt.trace = value == "1";
+    else if (flag == "--broker-pid") opt.broker_pid = std::stoi(value);
     else {
       std::cerr << "unknown flag " << flag << "\n";
       return 2;
@@ -101,6 +150,7 @@ int main_impl(int argc, char** argv) {
 
   KafkaSettings settings = config.kafka;
   if (const char* l = std::getenv("GW_LINGER_MS")) settings.producer_properties["linger.ms"] = l;
+  if (const char* b = std::getenv("GW_FETCH_BACKOFF")) settings.consumer_properties["fetch.error.backoff.ms"] = b;
   std::unique_ptr<EmbeddedCluster> embedded;
   std::vector<std::string> topics{config.dead_letter_topic, copy_topic};
   for (const InputSpec& in : config.inputs) topics.push_back(in.topic);
@@ -172,13 +222,20 @@ int main_impl(int argc, char** argv) {
         return out;
       });
       raw.start();
+      const CpuTimes cpu_before = cpu_now(opt.broker_pid);
       const double secs = run_until(
           io, [&] { return raw.counters().records_consumed > 0; },
           [&] {
             const PipelineCounters c = raw.counters();
             return c.records_consumed == opt.count && c.in_flight == 0;
           },
-          std::chrono::minutes(10));
+          std::chrono::minutes(10), [&] {
+            if (!opt.trace) return;
+            const PipelineCounters c = raw.counters();
+            std::printf("  raw consumed %zu in flight %zu pauses %zu\n",
+                        static_cast<std::size_t>(c.records_consumed),
+                        static_cast<std::size_t>(c.in_flight), static_cast<std::size_t>(c.pauses));
+          });
       raw.stop();
       if (secs < 0) {
         std::fprintf(stderr, "raw copy round %d timed out\n", round);
@@ -186,6 +243,7 @@ int main_impl(int argc, char** argv) {
       }
       raw_rates.push_back(static_cast<double>(opt.count) / secs);
       std::printf("round %d raw copy: %.2f s, %.0f inputs/s\n", round, secs, raw_rates.back());
+      print_cpu("raw copy", cpu_before, cpu_now(opt.broker_pid), opt.count, opt.broker_pid);
     }
     {  // the gateway
       boost::asio::io_context io;
@@ -198,6 +256,7 @@ int main_impl(int argc, char** argv) {
       create({c.state_topic}, true);
       CaseGateway gateway(io, s, c, make_processor, opt.partitions, base);
       gateway.start();
+      const CpuTimes cpu_before = cpu_now(opt.broker_pid);
       const double secs = run_until(
           io, [&] { return gateway.intake_counters().records_consumed > 0; },
           [&] {
@@ -208,7 +267,19 @@ int main_impl(int argc, char** argv) {
             return in.records_consumed == opt.count && in.in_flight == 0 &&
                    out.records_consumed == opt.count - dead && out.in_flight == 0;
           },
-          std::chrono::minutes(10));
+          std::chrono::minutes(10), [&] {
+            if (!opt.trace) return;
+            const PipelineCounters in = gateway.intake_counters();
+            const PipelineCounters out = gateway.routing_counters();
+            std::printf("  intake consumed %zu in flight %zu pauses %zu | routing consumed %zu "
+                        "in flight %zu pauses %zu\n",
+                        static_cast<std::size_t>(in.records_consumed),
+                        static_cast<std::size_t>(in.in_flight),
+                        static_cast<std::size_t>(in.pauses),
+                        static_cast<std::size_t>(out.records_consumed),
+                        static_cast<std::size_t>(out.in_flight),
+                        static_cast<std::size_t>(out.pauses));
+          });
       gateway.stop();
       if (secs < 0) {
         std::fprintf(stderr, "gateway round %d timed out\n", round);
@@ -217,6 +288,7 @@ int main_impl(int argc, char** argv) {
       gateway_rates.push_back(static_cast<double>(opt.count) / secs);
       std::printf("round %d gateway:  %.2f s, %.0f inputs/s (ratio to this round's raw copy %.2f)\n",
                   round, secs, gateway_rates.back(), gateway_rates.back() / raw_rates.back());
+      print_cpu("gateway", cpu_before, cpu_now(opt.broker_pid), opt.count, opt.broker_pid);
     }
   }
   auto median = [](std::vector<double> v) {

@@ -5,12 +5,16 @@
 // Threading: everything runs on one boost::asio::io_context thread. librdkafka wakes that
 // thread through eventfds (QueueWakeup) and never calls into the pipeline from its own
 // threads. A steady_timer tick also serves both clients, so librdkafka's max.poll.interval
-// is honoured while idle or paused. Call every member on the io thread (from another thread,
+// is honoured while idle. Call every member on the io thread (from another thread,
 // asio::post to it).
 //
 // Delivery failures are never skipped: the output is produced again with exponential backoff
 // while its input offset stays unstored. Above max_in_flight unacknowledged outputs the
-// consumer pauses its partitions until half of them are acknowledged.
+// pipeline stops taking records from the consumer until half of them are acknowledged
+// (records librdkafka already fetched wait in its queue, which it bounds). Nothing is polled
+// meanwhile: if outputs stay unacknowledged for longer than max.poll.interval.ms, the
+// consumer leaves the group and rejoins when it polls again; nothing is committed past an
+// unacknowledged output either way.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -38,7 +42,7 @@ namespace gw {
 
 struct KafkaPipelineOptions {
   std::vector<std::string> input_topics;
-  // Pause consuming above this many unacknowledged outputs; resume at half of it.
+  // Stop consuming above this many unacknowledged outputs; consume again at half of it.
   std::size_t max_in_flight = 10000;
   // Records handled per turn of the loop before timers and delivery reports get a turn.
   std::size_t batch_size = 500;

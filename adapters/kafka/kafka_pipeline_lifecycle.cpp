@@ -21,10 +21,6 @@ void KafkaPipeline::on_assigned(const std::vector<TopicPartition>& partitions) {
     tracker_.forget(tp);
     stored_.erase(tp);
   }
-  // Backpressure applies to new partitions too.
-  if (paused_) {
-    source_->pause(partitions);
-  }
   if (options_.on_assigned) {
     options_.on_assigned(partitions);
   }

@@ -79,28 +79,6 @@ MessageHandle KafkaSource::poll() {
   return MessageHandle(rd_kafka_consumer_poll(consumer_.get(), 0));
 }
 
-void KafkaSource::pause(const std::vector<TopicPartition>& partitions) {
-  if (partitions.empty() || closed_) {
-    return;
-  }
-  PartitionListHandle list = to_list(partitions);
-  rd_kafka_resp_err_t err = rd_kafka_pause_partitions(consumer_.get(), list.get());
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    spdlog::warn("kafka consumer: pause: {}", rd_kafka_err2str(err));
-  }
-}
-
-void KafkaSource::resume(const std::vector<TopicPartition>& partitions) {
-  if (partitions.empty() || closed_) {
-    return;
-  }
-  PartitionListHandle list = to_list(partitions);
-  rd_kafka_resp_err_t err = rd_kafka_resume_partitions(consumer_.get(), list.get());
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    spdlog::warn("kafka consumer: resume: {}", rd_kafka_err2str(err));
-  }
-}
-
 void KafkaSource::store(const std::vector<PartitionOffset>& offsets) {
   if (offsets.empty() || closed_) {
     return;

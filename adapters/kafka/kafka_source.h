@@ -66,9 +66,6 @@ class KafkaSource {
   // The next record, or null when none is ready. Serves rebalance and commit callbacks.
   MessageHandle poll();
 
-  void pause(const std::vector<TopicPartition>& partitions);
-  void resume(const std::vector<TopicPartition>& partitions);
-
   // Marks offsets (the next offset to read) for the next auto-commit.
   void store(const std::vector<PartitionOffset>& offsets);
   // Commits the given offsets now and waits for the coordinator. False (and logged) on failure.

@@ -153,7 +153,7 @@ TEST_F(KafkaPipelineTest, FailedDeliveriesAreProducedAgainNotSkipped) {
   EXPECT_EQ(values_of(h.read(kOutB)), expected_values(0, 10));
 }
 
-TEST_F(KafkaPipelineTest, PausesConsumingWhileTooManyOutputsAreInFlight) {
+TEST_F(KafkaPipelineTest, HoldsConsumingWhileTooManyOutputsAreInFlight) {
   produce_records(h.settings, kInput, numbered(0, 60));
   // Slow acknowledgements keep outputs in flight long enough to hit the limit.
   rd_kafka_mock_broker_set_rtt(h.cluster.mock(), 1, 30);
