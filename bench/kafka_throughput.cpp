@@ -95,17 +95,18 @@ void print_cpu(const char* side, const CpuTimes& before, const CpuTimes& after, 
 
 // Runs io until done() or the deadline; returns the seconds from the moment started() first
 // held (the first record consumed: joining the group is not throughput) to done(), or -1 on
-// timeout.
+// timeout. Both are checked every 5 ms, which bounds the error at a few ms per run.
 template <typename Started, typename Done>
 double run_until(boost::asio::io_context& io, Started&& started, Done&& done,
                  std::chrono::seconds limit, const std::function<void()>& trace = {}) {
   const auto deadline = Clock::now() + limit;
   std::optional<Clock::time_point> start;
   auto next_trace = Clock::now();
+  // done() asks the routing thread for its counters: every 5 ms keeps that cheap.
   while (!done()) {
     if (Clock::now() > deadline) return -1;
     io.restart();
-    io.run_for(std::chrono::milliseconds(1));
+    io.run_for(std::chrono::milliseconds(5));
     if (!start && started()) start = Clock::now();
     if (trace && start && Clock::now() >= next_trace) {
       next_trace = Clock::now() + std::chrono::milliseconds(250);
