@@ -144,6 +144,10 @@ PipelineCounters CaseGateway::routing_counters() const {
   return on_routing_thread([this] { return routing_->counters(); });
 }
 
+std::vector<PartitionLag> CaseGateway::routing_lag() const {
+  return on_routing_thread([this] { return routing_->lag(); });
+}
+
 void CaseGateway::when_caught_up(std::function<void()> handler) {
   intake_->when_caught_up([this, handler = std::move(handler)]() mutable {
     boost::asio::post(routing_io_, [this, handler = std::move(handler)]() mutable {

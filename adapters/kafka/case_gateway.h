@@ -75,6 +75,8 @@ class CaseGateway {
   PipelineCounters intake_counters() const { return intake_->counters(); }
   // Waits for the routing thread to copy them (or reads them directly once it has stopped).
   PipelineCounters routing_counters() const;
+  std::vector<PartitionLag> intake_lag() const { return intake_->lag(); }
+  std::vector<PartitionLag> routing_lag() const;
 
  private:
   void restore(const std::vector<TopicPartition>& partitions);

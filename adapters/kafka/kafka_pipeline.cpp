@@ -89,6 +89,22 @@ PipelineCounters KafkaPipeline::counters() const {
   return c;
 }
 
+std::vector<PartitionLag> KafkaPipeline::lag() const {
+  std::vector<PartitionLag> out;
+  for (const auto& [tp, generation] : generation_) {
+    PartitionLag l{tp.topic, tp.partition, -1};
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    const std::optional<std::int64_t> position = source_->position(tp);
+    if (position && *position >= 0 &&
+        source_->cached_watermarks(tp, low, high) && high >= 0) {
+      l.lag = std::max<std::int64_t>(0, high - *position);
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
 void KafkaPipeline::post_turn() {
   if (turn_posted_ || stopping_) {
     return;
@@ -192,6 +208,7 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
     return;
   }
   ++counters_.records_consumed;
+  ++counters_.consumed_by_topic[tp.topic];
   if (outcome.duplicate) {
     ++counters_.duplicates;
   }
@@ -223,6 +240,7 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
     out.record = std::move(r);
     out.source = tp;
     out.source_offset = msg.offset;
+    out.source_timestamp = in.timestamp;
     out.generation = generation->second;
     out.dead_letter = outcome.dead_lettered;
     out.held_by = held;
@@ -298,6 +316,9 @@ void KafkaPipeline::on_delivery(void* opaque, rd_kafka_resp_err_t err) {
     ++counters_.dead_letters_produced;
   } else {
     ++counters_.cases_produced[out.record.topic];
+  }
+  if (options_.on_acknowledged) {
+    options_.on_acknowledged(out.record, out.source_timestamp);
   }
   if (!stale(out)) {
     if (tracker_.ack(out.source, out.source_offset)) {

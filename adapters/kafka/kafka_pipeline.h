@@ -62,6 +62,9 @@ struct KafkaPipelineOptions {
   // are revoked or lost, after their in-flight outputs were drained or abandoned.
   std::function<void(const std::vector<TopicPartition>&)> on_assigned;
   std::function<void(const std::vector<TopicPartition>&)> on_revoked;
+  // Called on the io thread for every output the brokers acknowledged (dead letters
+  // included), with the timestamp of the input it came from: for latency metrics.
+  std::function<void(const OutRecord&, EpochMs input_timestamp)> on_acknowledged;
 };
 
 struct StopReport {
@@ -105,6 +108,8 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
   void when_caught_up(std::function<void()> handler);
 
   PipelineCounters counters() const;
+  // Per assigned input partition; from librdkafka's cached watermarks (no broker call).
+  std::vector<PartitionLag> lag() const;
   // Set when a fatal error stopped the pipeline.
   const std::string& failure() const { return failure_; }
 
@@ -116,6 +121,7 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
     OutRecord record;
     TopicPartition source;
     std::int64_t source_offset = 0;
+    EpochMs source_timestamp = 0;
     std::uint64_t generation = 0;  // the source partition's assignment it belongs to
     bool dead_letter = false;
     int attempts = 0;

@@ -79,6 +79,25 @@ MessageHandle KafkaSource::poll() {
   return MessageHandle(rd_kafka_consumer_poll(consumer_.get(), 0));
 }
 
+std::optional<std::int64_t> KafkaSource::position(const TopicPartition& tp) const {
+  if (closed_) {
+    return std::nullopt;
+  }
+  PartitionListHandle list = to_list(std::vector<TopicPartition>{tp});
+  if (rd_kafka_position(consumer_.get(), list.get()) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      list->elems[0].err != RD_KAFKA_RESP_ERR_NO_ERROR || list->elems[0].offset < 0) {
+    return std::nullopt;
+  }
+  return list->elems[0].offset;
+}
+
+bool KafkaSource::cached_watermarks(const TopicPartition& tp, std::int64_t& low,
+                                    std::int64_t& high) const {
+  return !closed_ && rd_kafka_get_watermark_offsets(consumer_.get(), tp.topic.c_str(),
+                                                    tp.partition, &low,
+                                                    &high) == RD_KAFKA_RESP_ERR_NO_ERROR;
+}
+
 void KafkaSource::store(const std::vector<PartitionOffset>& offsets) {
   if (offsets.empty() || closed_) {
     return;

@@ -66,6 +66,11 @@ class KafkaSource {
   // The next record, or null when none is ready. Serves rebalance and commit callbacks.
   MessageHandle poll();
 
+  // The next offset the application will read from tp, if known.
+  std::optional<std::int64_t> position(const TopicPartition& tp) const;
+  // The watermarks of tp as of the last fetch response (no broker call); false if unknown.
+  bool cached_watermarks(const TopicPartition& tp, std::int64_t& low, std::int64_t& high) const;
+
   // Marks offsets (the next offset to read) for the next auto-commit.
   void store(const std::vector<PartitionOffset>& offsets);
   // Commits the given offsets now and waits for the coordinator. False (and logged) on failure.

@@ -10,6 +10,7 @@ namespace gw {
 
 struct PipelineCounters {
   std::uint64_t records_consumed = 0;
+  std::map<std::string, std::uint64_t> consumed_by_topic;
   // Records the brokers acknowledged, per output topic: department topics (and the state
   // topic) for the routing stage, the internal topic for intake.
   std::map<std::string, std::uint64_t> cases_produced;
@@ -25,6 +26,14 @@ struct PipelineCounters {
   std::uint64_t in_flight = 0;   // outputs produced and not yet acknowledged, now
   std::uint64_t pauses = 0;      // times consumption paused because in_flight was too high
   std::uint64_t rebalances = 0;  // assignments received
+};
+
+// How far a consumer is behind on one of its assigned partitions, from the high watermark
+// its last fetch saw (no broker round trip). lag is -1 when not known yet.
+struct PartitionLag {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t lag = -1;
 };
 
 }  // namespace gw

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
 #include <iostream>
@@ -14,13 +15,18 @@
 #include <set>
 #include <thread>
 
+#include "adapters/http/http_server.h"
+#include "adapters/http/webhook_service.h"
 #include "adapters/intake/input_decoders.h"
+#include "adapters/kafka/acked_producer.h"
 #include "adapters/kafka/embedded_cluster.h"
 #include "adapters/kafka/kafka_config.h"
 #include "adapters/kafka/case_gateway.h"
 #include "adapters/kafka/kafka_pipeline.h"
 #include "adapters/kafka/topic_io.h"
+#include "gateway/app/admin_api.h"
 #include "gateway/app/config_loading.h"
+#include "gateway/app/route_reloader.h"
 #include "gateway/app/env_expansion.h"
 #include "gateway/app/feed_report.h"
 #include "gateway/app/sample_feed.h"
@@ -35,6 +41,7 @@ std::vector<std::string> needed_topics(const GatewayConfig& gateway, const Routi
   for (const Department& d : routing.departments) topics.insert(d.topic);
   topics.insert(gateway.dead_letter_topic);
   topics.insert(gateway.internal_topic);
+  topics.insert(gateway.updates_topic);
   return {topics.begin(), topics.end()};
 }
 
@@ -76,13 +83,58 @@ std::optional<int> prepare_topics(const KafkaSettings& settings, const GatewayCo
   }
 }
 
-bool expand_secrets(KafkaSettings& kafka) {
+bool expand_secrets(KafkaSettings& kafka, HttpSettings& http) {
   std::vector<std::string> problems;
   expand_env(kafka.properties, "kafka.properties", process_env, problems);
   expand_env(kafka.consumer_properties, "kafka.consumer_properties", process_env, problems);
   expand_env(kafka.producer_properties, "kafka.producer_properties", process_env, problems);
+  std::map<std::string, std::string> http_secrets{{"admin_token", http.admin_token}};
+  for (const HttpSender& sender : http.senders) {
+    http_secrets["senders." + sender.id + ".secret"] = sender.secret;
+  }
+  expand_env(http_secrets, "http", process_env, problems);
+  http.admin_token = http_secrets["admin_token"];
+  for (HttpSender& sender : http.senders) {
+    sender.secret = http_secrets["senders." + sender.id + ".secret"];
+  }
   for (const std::string& p : problems) std::cerr << p << "\n";
   return problems.empty();
+}
+
+// The webhooks write through the acknowledging producer.
+class ProducerWriter : public http::RecordWriter {
+ public:
+  explicit ProducerWriter(kafka::AckedProducer& p) : p_(p) {}
+  std::vector<kafka::WriteResult> write(const std::vector<OutRecord>& records,
+                                        std::chrono::steady_clock::time_point deadline) override {
+    return p_.write(records, deadline);
+  }
+
+ private:
+  kafka::AckedProducer& p_;
+};
+
+bool is_lead_record(const OutRecord& r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name == kCaseRoleHeader) return value == "lead";
+  }
+  return false;
+}
+
+// Copies both stages' counters and lags for /metrics once a second, on the main io thread.
+void refresh_metrics_every_second(boost::asio::steady_timer& timer, CaseGateway& pipeline,
+                                  GatewayMetrics& metrics) {
+  timer.expires_after(std::chrono::seconds(1));
+  timer.async_wait([&timer, &pipeline, &metrics](const boost::system::error_code& ec) {
+    if (ec || pipeline.stopped()) return;
+    PipelineSnapshot s;
+    s.intake = pipeline.intake_counters();
+    s.intake_lag = pipeline.intake_lag();
+    s.routing = pipeline.routing_counters();
+    s.routing_lag = pipeline.routing_lag();
+    metrics.set_pipelines(std::move(s));
+    refresh_metrics_every_second(timer, pipeline, metrics);
+  });
 }
 
 // Produces the samples (each keyed by its origin, so a dead letter names its sample file),
@@ -155,7 +207,7 @@ int run(const RunOptions& options) {
   if (!table || !consistent(*gateway, table->config(), std::cerr)) return 2;
   spdlog::set_level(spdlog::level::from_str(gateway->log_level));
   KafkaSettings settings = gateway->kafka;
-  if (!expand_secrets(settings)) return 2;
+  if (!expand_secrets(settings, gateway->http)) return 2;
 
   std::vector<SampleInput> samples;
   if (!options.feed_dir.empty()) {
@@ -188,6 +240,7 @@ int run(const RunOptions& options) {
       settings.consumer_properties.try_emplace("fetch.wait.max.ms", "50");
       topics.push_back(gateway->state_topic);
       create_topics(*embedded, topics, settings.topic_partitions, 1);
+      std::sort(topics.begin(), topics.end());
       std::cout << "Embedded Kafka (librdkafka mock cluster) at " << settings.brokers << "\n"
                 << EmbeddedCluster::warning() << "\n"
                 << "Try: kcat -b " << settings.brokers << " -L\n";
@@ -204,19 +257,42 @@ int run(const RunOptions& options) {
     return 1;
   }
 
-  // One per stage: each runs on its own thread.
-  auto make_processor = [&table, &gateway] {
-    auto p = std::make_unique<CaseProcessor>([table] { return table; }, gateway->dead_letter_topic);
+  // The routing table in force, swapped by reloads; new departments' topics are created
+  // before a reload takes effect.
+  RouteTableHolder routes(*gateway, table, [&](const std::vector<std::string>& names) {
+    if (embedded) {
+      create_topics(*embedded, names, settings.topic_partitions, 1);
+    } else {
+      create_topics(settings, names, settings.topic_partitions, settings.replication_factor,
+                    std::chrono::seconds(10));
+    }
+  });
+  ReloadWatcher watcher(routes, std::chrono::seconds(2));
+
+  // One per stage, and one per concurrent webhook request: each runs on its own thread.
+  auto make_processor = [&routes, &gateway] {
+    auto p = std::make_unique<CaseProcessor>([&routes] { return routes.current(); },
+                                             gateway->dead_letter_topic);
     for (const InputSpec& in : gateway->inputs) p->add_input(in.topic, make_input_decoder(in));
+    http::add_webhook_decoders(*p, gateway->http);
     return p;
   };
 
   boost::asio::io_context io;
   int exit_code = 0;
+  GatewayMetrics metrics;
   KafkaPipelineOptions pipeline_options;
   pipeline_options.on_fatal_error = [&](const std::string& reason) {
     spdlog::critical("stopping: {}", reason);
     exit_code = 1;
+  };
+  pipeline_options.on_acknowledged = [&metrics](const OutRecord& r, EpochMs input_timestamp) {
+    if (!is_lead_record(r)) return;
+    const EpochMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    metrics.case_latency.observe(static_cast<double>(std::max<EpochMs>(0, now - input_timestamp)) /
+                                 1000.0);
   };
   std::unique_ptr<CaseGateway> pipeline;
   try {
@@ -227,6 +303,38 @@ int run(const RunOptions& options) {
     return 2;
   }
   pipeline->start();
+
+  // Webhooks and the admin API, when http.listen is set.
+  std::unique_ptr<kafka::AckedProducer> webhook_producer;
+  std::unique_ptr<ProducerWriter> webhook_writer;
+  std::unique_ptr<http::WebhookService> webhooks;
+  std::unique_ptr<http::HttpServer> server;
+  if (!gateway->http.listen.empty()) {
+    try {
+      webhook_producer = std::make_unique<kafka::AckedProducer>(
+          settings, gateway->http.linger_ms,
+          std::chrono::milliseconds(gateway->http.request_timeout_ms));
+      webhook_writer = std::make_unique<ProducerWriter>(*webhook_producer);
+      webhooks = std::make_unique<http::WebhookService>(*gateway, internal_partitions,
+                                                        make_processor, *webhook_writer);
+      AdminContext admin{&*gateway, &routes, &metrics, webhooks.get(), webhook_producer.get()};
+      server = std::make_unique<http::HttpServer>(
+          gateway->http, *webhooks, make_admin_handlers(admin),
+          [&metrics](std::string_view endpoint, int status, double seconds) {
+            metrics.observe_http(endpoint, status, seconds);
+          });
+      server->start();
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      pipeline->stop();
+      return 2;
+    }
+    std::cout << "Webhooks and admin API on " << (server->tls() ? "https://" : "http://")
+              << gateway->http.listen << " (docs/http-api.md)\n";
+  }
+  boost::asio::steady_timer metrics_timer(io);
+  refresh_metrics_every_second(metrics_timer, *pipeline, metrics);
+
   std::cout << "Consuming";
   for (const InputSpec& in : gateway->inputs) std::cout << " " << in.topic;
   std::cout << " as group " << settings.group_id << " (routing stage: " << settings.group_id
@@ -236,10 +344,25 @@ int run(const RunOptions& options) {
             << gateway->dead_letter_topic << "\n";
   std::cout.flush();
 
+  // SIGHUP reloads the routing file, as often as it comes.
+  boost::asio::signal_set hangups(io, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_hangup =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        watcher.request("SIGHUP");
+        hangups.async_wait(on_hangup);
+      };
+  hangups.async_wait(on_hangup);
+
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: stopping consumption, draining in-flight outputs", signal);
+    // Webhooks first: requests being served finish (their writes are acknowledged or time
+    // out), and no new one is accepted once the pipeline stops.
+    if (server) server->stop();
+    metrics_timer.cancel();
+    hangups.cancel();
     StopReport report = pipeline->stop();
     if (!report.drained || !report.committed) {
       spdlog::warn(
@@ -263,6 +386,9 @@ int run(const RunOptions& options) {
   }
   if (feeder.joinable()) feeder.join();
   signals.cancel();
+  hangups.cancel();
+  metrics_timer.cancel();
+  if (server) server->stop();
   return exit_code;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "gateway/config/charset_spellings.h"
+#include "gateway/config/http_yaml.h"
 #include "gateway/config/name_syntax.h"
 #include "gateway/config/priority_spellings.h"
 #include "gateway/config/yaml_reader.h"
@@ -199,11 +200,13 @@ InputRead read_input(Diagnostics& diag, const Field& at) {
 std::vector<std::pair<std::string_view, const std::string*>> own_topics(const GatewayConfig& g) {
   return {{"dead_letter_topic", &g.dead_letter_topic},
           {"internal_topic", &g.internal_topic},
-          {"state_topic", &g.state_topic}};
+          {"state_topic", &g.state_topic},
+          {"updates_topic", &g.updates_topic}};
 }
 
 std::string_view why_not_shared(std::string_view own) {
   if (own == "dead_letter_topic") return "the gateway would read its own dead letters";
+  if (own == "updates_topic") return "status updates are not tickets or reports";
   return "the gateway would read its own internal records as input";
 }
 
@@ -258,7 +261,7 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
   const MapReader top(
       diag, Field::root(*root),
       {"version", "routing_file", "log_level", "kafka", "dead_letter_topic", "internal_topic",
-       "state_topic", "inputs"});
+       "state_topic", "updates_topic", "http", "inputs"});
   if (!top.is_map()) {
     return diag.take_errors();
   }
@@ -288,7 +291,8 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
   // Later keys may not reuse an earlier key's topic.
   std::vector<std::string_view> own_keys_read = {"dead_letter_topic"};
   for (auto [key, out] : {std::pair{"internal_topic", &gateway.internal_topic},
-                          std::pair{"state_topic", &gateway.state_topic}}) {
+                          std::pair{"state_topic", &gateway.state_topic},
+                          std::pair{"updates_topic", &gateway.updates_topic}}) {
     const auto f = top.optional(key);
     if (f) {
       if (auto topic = read_topic(diag, *f)) *out = std::move(*topic);
@@ -306,6 +310,9 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
       }
     }
     own_keys_read.push_back(key);
+  }
+  if (const auto f = top.optional("http")) {
+    gateway.http = config::read_http(diag, *f);
   }
   if (const auto f = top.required("inputs")) {
     read_inputs(diag, *f, gateway, gateway.inputs);

@@ -46,6 +46,39 @@ struct KafkaSettings {
   int replication_factor = 1;  // for topics the gateway creates
 };
 
+// Who may post to the HTTP webhooks (docs/http-api.md). Each signs with its own secret.
+struct HttpSender {
+  std::string id;
+  std::string secret;  // may hold ${NAME}: expanded from the environment at start
+  bool may_post_hotline = false;
+  bool may_post_grid = false;
+  bool may_post_updates = false;
+  // Set: this sender's status updates must name this department (a department's own system).
+  std::string department;
+  double rate_per_second = 0;  // 0: unlimited
+  double burst = 0;            // bucket size; defaults to max(1, rate_per_second)
+  SourcePos pos;
+};
+
+struct HttpSettings {
+  // "host:port" to listen on; empty: no HTTP listener.
+  std::string listen;
+  std::string host;
+  int port = 0;
+  // Both set: serve HTTPS with this certificate chain and key (PEM files).
+  std::string tls_certificate;
+  std::string tls_private_key;
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_batch_items = 500;
+  int request_timeout_ms = 5000;  // wait for Kafka's acknowledgement at most this long
+  int signature_window_s = 300;
+  std::string admin_token;  // may hold ${NAME}; required when listening
+  int threads = 64;         // worker threads: one per connection being served
+  int linger_ms = 1;        // the webhook producer's linger.ms: each request waits for it
+  GridOptions grid;         // how grid reports posted here map severities
+  std::vector<HttpSender> senders;
+};
+
 struct GatewayConfig {
   std::string file;          // where it was loaded from
   std::string routing_file;  // absolute, or relative to the gateway config's folder
@@ -59,6 +92,9 @@ struct GatewayConfig {
   // sharing a cluster never read each other's cases.
   std::string internal_topic;
   std::string state_topic;
+  // Department status updates (Kafka or the HTTP endpoint), keyed by case id.
+  std::string updates_topic = "case-updates";
+  HttpSettings http;
   std::string log_level = "info";
 };
 

@@ -1,0 +1,222 @@
+#include "adapters/http/http_server.h"
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <stdexcept>
+
+#include "adapters/http/problem_json.h"
+
+namespace gw::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Keep-alive connections serve this many requests before the server closes them; cpp-httplib's
+// default of 5 makes busy senders reconnect all the time.
+constexpr std::size_t kKeepAliveMaxCount = 100000;
+
+void send(httplib::Response& res, const HttpReply& reply) {
+  res.status = reply.status;
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  res.set_content(reply.body, reply.content_type.c_str());
+}
+
+void send_problem(httplib::Response& res, const Problem& p) {
+  res.status = p.status;
+  if (p.retry_after_seconds) res.set_header("Retry-After", std::to_string(*p.retry_after_seconds));
+  res.set_content(to_json(p), "application/problem+json");
+}
+
+WebhookRequest webhook_request(const httplib::Request& req) {
+  auto header = [&req](const char* name) -> std::string_view {
+    auto it = req.headers.find(name);
+    return it == req.headers.end() ? std::string_view() : std::string_view(it->second);
+  };
+  return WebhookRequest{header("X-Gateway-Sender"), header("X-Gateway-Timestamp"),
+                        header("X-Gateway-Signature"), header("Content-Type"), req.body};
+}
+
+}  // namespace
+
+HttpServer::HttpServer(const HttpSettings& settings, WebhookService& webhooks,
+                       AdminHandlers admin, RequestObserver observer)
+    : settings_(settings),
+      webhooks_(webhooks),
+      admin_(std::move(admin)),
+      observer_(std::move(observer)) {
+  if (!settings_.tls_certificate.empty()) {
+    auto tls = std::make_unique<httplib::SSLServer>(settings_.tls_certificate.c_str(),
+                                                    settings_.tls_private_key.c_str());
+    if (!tls->is_valid()) {
+      throw std::runtime_error("http: cannot load the TLS certificate " +
+                               settings_.tls_certificate + " and key " +
+                               settings_.tls_private_key);
+    }
+    server_ = std::move(tls);
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  const int threads = settings_.threads;
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_tcp_nodelay(true);  // without it keep-alive POSTs wait ~40 ms each (Nagle)
+  server_->set_keep_alive_max_count(kKeepAliveMaxCount);
+  server_->set_payload_max_length(settings_.max_body_bytes);
+  install_routes();
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+bool HttpServer::tls() const { return !settings_.tls_certificate.empty(); }
+
+bool HttpServer::admin_allowed(std::string_view authorization) const {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (settings_.admin_token.empty() || authorization.substr(0, kBearer.size()) != kBearer) {
+    return false;
+  }
+  const std::string_view token = authorization.substr(kBearer.size());
+  return token.size() == settings_.admin_token.size() &&
+         CRYPTO_memcmp(token.data(), settings_.admin_token.data(), token.size()) == 0;
+}
+
+void HttpServer::install_routes() {
+  httplib::Server& s = *server_;
+  // Wraps a handler: times it and reports it under its endpoint's name.
+  auto observed = [this](std::string endpoint, httplib::Server::Handler handler) {
+    return [this, endpoint = std::move(endpoint), handler = std::move(handler)](
+               const httplib::Request& req, httplib::Response& res) {
+      const auto start = Clock::now();
+      handler(req, res);
+      if (observer_) {
+        observer_(endpoint, res.status,
+                  std::chrono::duration<double>(Clock::now() - start).count());
+      }
+    };
+  };
+  // Admin endpoints: the bearer token first.
+  auto admin = [this, observed](std::string endpoint, httplib::Server::Handler handler) {
+    return observed(std::move(endpoint), [this, handler = std::move(handler)](
+                                             const httplib::Request& req, httplib::Response& res) {
+      if (!admin_allowed(req.get_header_value("Authorization"))) {
+        res.set_header("WWW-Authenticate", "Bearer");
+        send_problem(res, problem_for(401, "unauthenticated",
+                                      "this endpoint needs Authorization: Bearer <admin token>"));
+        return;
+      }
+      handler(req, res);
+    });
+  };
+  auto not_allowed = [](const char* allowed) {
+    return [allowed](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Allow", allowed);
+      send_problem(res, problem_for(405, "method_not_allowed",
+                                    req.method + " is not allowed here; use " + allowed));
+    };
+  };
+
+  s.Post("/v1/webhooks/hotline",
+         observed("/v1/webhooks/hotline", [this](const httplib::Request& req, httplib::Response& res) {
+           send(res, webhooks_.post_input(InputFormat::hotline, webhook_request(req)));
+         }));
+  s.Post("/v1/webhooks/grid",
+         observed("/v1/webhooks/grid", [this](const httplib::Request& req, httplib::Response& res) {
+           send(res, webhooks_.post_input(InputFormat::grid, webhook_request(req)));
+         }));
+  s.Post(R"(/v1/cases/([^/]+)/updates)",
+         observed("/v1/cases/{caseId}/updates",
+                  [this](const httplib::Request& req, httplib::Response& res) {
+                    send(res, webhooks_.post_update(req.matches[1].str(), webhook_request(req)));
+                  }));
+  s.Get("/healthz", observed("/healthz", [](const httplib::Request&, httplib::Response& res) {
+          res.set_content("{\"status\":\"ok\"}", "application/json");
+        }));
+  s.Get("/readyz", observed("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+          send(res, admin_.readyz());
+        }));
+  s.Get("/metrics", admin("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+          send(res, admin_.metrics());
+        }));
+  s.Get("/v1/routes", admin("/v1/routes", [this](const httplib::Request&, httplib::Response& res) {
+          send(res, admin_.routes());
+        }));
+  s.Post("/v1/routes/explain",
+         admin("/v1/routes/explain", [this](const httplib::Request& req, httplib::Response& res) {
+           send(res, admin_.explain(req.get_header_value("Content-Type"), req.body));
+         }));
+  s.Post("/admin/reload", admin("/admin/reload", [this](const httplib::Request&, httplib::Response& res) {
+           send(res, admin_.reload());
+         }));
+
+  // The known paths with other methods: 405 with Allow, not 404.
+  for (const char* path : {"/v1/webhooks/hotline", "/v1/webhooks/grid",
+                           R"(/v1/cases/([^/]+)/updates)", "/v1/routes/explain", "/admin/reload"}) {
+    s.Get(path, not_allowed("POST"));
+    s.Put(path, not_allowed("POST"));
+    s.Delete(path, not_allowed("POST"));
+    s.Patch(path, not_allowed("POST"));
+  }
+  for (const char* path : {"/healthz", "/readyz", "/metrics", "/v1/routes"}) {
+    s.Post(path, not_allowed("GET"));
+    s.Put(path, not_allowed("GET"));
+    s.Delete(path, not_allowed("GET"));
+    s.Patch(path, not_allowed("GET"));
+  }
+
+  // Errors cpp-httplib answers by itself (no route, body too large, a bad request line)
+  // come without a body: give them one. Handlers' own errors have theirs already.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+    if (!res.body.empty()) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    switch (res.status) {
+      case 404:
+        send_problem(res, problem_for(404, "not_found", "no endpoint " + req.path));
+        break;
+      case 413:
+        send_problem(res, problem_for(413, "too_large",
+                                      "the body is over " + std::to_string(settings_.max_body_bytes) +
+                                          " bytes (http.max_body_bytes)"));
+        break;
+      default:
+        send_problem(res, problem_for(res.status, "bad_request",
+                                      "the request could not be read as HTTP"));
+        break;
+    }
+    if (observer_) observer_("other", res.status, 0);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+}
+
+void HttpServer::start() {
+  if (thread_.joinable()) {
+    return;
+  }
+  if (settings_.port == 0) {
+    port_ = server_->bind_to_any_port(settings_.host.c_str());
+    if (port_ < 0) {
+      throw std::runtime_error("http: cannot bind " + settings_.host + " to a free port");
+    }
+  } else {
+    if (!server_->bind_to_port(settings_.host.c_str(), settings_.port)) {
+      throw std::runtime_error("http: cannot listen on " + settings_.listen +
+                               " (in use, or not an address of this machine)");
+    }
+    port_ = settings_.port;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  spdlog::info("http: serving {}://{}:{} with {} worker threads", tls() ? "https" : "http",
+               settings_.host, port_, settings_.threads);
+}
+
+void HttpServer::stop() {
+  if (!thread_.joinable()) {
+    return;
+  }
+  server_->stop();
+  thread_.join();
+}
+
+}  // namespace gw::http

@@ -1,0 +1,171 @@
+// The listener on a real socket (cpp-httplib client against server): routing, the errors
+// cpp-httplib answers by itself turned into problem+json, the admin token, the observer.
+#include "adapters/http/http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <mutex>
+
+#include "adapters/http/request_signature.h"
+#include "gateway/core/route_table.h"
+
+namespace gw::http {
+namespace {
+
+constexpr char kToken[] = "admin-token-0123456789";
+constexpr char kSecret[] = "hotline-secret-0123456789";
+
+class NullWriter : public RecordWriter {
+ public:
+  std::vector<kafka::WriteResult> write(const std::vector<OutRecord>& records,
+                                        std::chrono::steady_clock::time_point) override {
+    return std::vector<kafka::WriteResult>(records.size(),
+                                           kafka::WriteResult{kafka::WriteStatus::acknowledged, {}});
+  }
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  HttpServerTest() {
+    config.internal_topic = "gw.cases";
+    config.http.host = "127.0.0.1";
+    config.http.port = 0;
+    config.http.threads = 4;
+    config.http.max_body_bytes = 4096;
+    config.http.admin_token = kToken;
+    HttpSender vendor;
+    vendor.id = "hotline-a";
+    vendor.secret = kSecret;
+    vendor.may_post_hotline = true;
+    config.http.senders = {vendor};
+    auto routing = std::make_shared<RoutingConfig>();
+    routing->departments.push_back(Department{"center", "指挥中心", "dept.center"});
+    routing->default_department = "center";
+    auto table = std::make_shared<const RouteTable>(routing);
+    webhooks = std::make_unique<WebhookService>(config, 6, [this, table] {
+      auto p = std::make_unique<CaseProcessor>([table] { return table; }, "dlq");
+      add_webhook_decoders(*p, config.http);
+      return p;
+    }, writer);
+    AdminHandlers admin;
+    admin.readyz = [] { return HttpReply{200, "application/json", "{\"status\":\"ready\"}", {}}; };
+    admin.metrics = [] { return HttpReply{200, "text/plain", "gateway_up 1\n", {}}; };
+    admin.routes = [] { return HttpReply{200, "application/json", "{}", {}}; };
+    admin.explain = [](std::string_view, std::string_view) {
+      return HttpReply{200, "application/json", "{}", {}};
+    };
+    admin.reload = [] { return HttpReply{200, "application/json", "{\"result\":\"ok\"}", {}}; };
+    server = std::make_unique<HttpServer>(config.http, *webhooks, admin,
+                                          [this](std::string_view endpoint, int status, double) {
+                                            std::lock_guard lock(mutex);
+                                            observed.emplace_back(std::string(endpoint), status);
+                                          });
+    server->start();
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+  }
+
+  GatewayConfig config;
+  NullWriter writer;
+  std::unique_ptr<WebhookService> webhooks;
+  std::unique_ptr<HttpServer> server;
+  std::unique_ptr<httplib::Client> client;
+  std::mutex mutex;
+  std::vector<std::pair<std::string, int>> observed;
+};
+
+TEST_F(HttpServerTest, HealthNeedsNoTokenButAdminEndpointsDo) {
+  auto health = client->Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  for (const char* path : {"/metrics", "/v1/routes"}) {
+    auto refused = client->Get(path);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 401) << path;
+    EXPECT_EQ(refused->get_header_value("WWW-Authenticate"), "Bearer");
+    EXPECT_EQ(refused->get_header_value("Content-Type"), "application/problem+json");
+    auto wrong = client->Get(path, {{"Authorization", "Bearer admin-token-0123456780"}});
+    ASSERT_TRUE(wrong);
+    EXPECT_EQ(wrong->status, 401) << path;
+    auto allowed = client->Get(path, {{"Authorization", std::string("Bearer ") + kToken}});
+    ASSERT_TRUE(allowed);
+    EXPECT_EQ(allowed->status, 200) << path;
+  }
+  auto reload = client->Post("/admin/reload", {{"Authorization", std::string("Bearer ") + kToken}},
+                             "", "application/json");
+  ASSERT_TRUE(reload);
+  EXPECT_EQ(reload->status, 200);
+}
+
+TEST_F(HttpServerTest, UnknownPathsAndWrongMethodsAreProblems) {
+  auto missing = client->Get("/v2/nothing");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_NE(missing->body.find("\"code\":\"not_found\""), std::string::npos) << missing->body;
+  auto wrong_method = client->Get("/v1/webhooks/hotline");
+  ASSERT_TRUE(wrong_method);
+  EXPECT_EQ(wrong_method->status, 405);
+  EXPECT_EQ(wrong_method->get_header_value("Allow"), "POST");
+  auto wrong_method_admin = client->Delete("/metrics");
+  ASSERT_TRUE(wrong_method_admin);
+  EXPECT_EQ(wrong_method_admin->status, 405);
+}
+
+TEST_F(HttpServerTest, ABodyOverTheLimitIs413) {
+  const std::string big(5000, ' ');
+  auto r = client->Post("/v1/webhooks/hotline", big, "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("\"code\":\"too_large\""), std::string::npos) << r->body;
+}
+
+TEST_F(HttpServerTest, ASignedWebhookIsAcceptedAndObserved) {
+  const std::string body =
+      R"({"ticketNo": "T-1", "callTime": "2025-09-21 10:22:00", "appealType": "投诉", "content": "x"})";
+  const std::string ts = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+  auto r = client->Post("/v1/webhooks/hotline",
+                        {{"X-Gateway-Sender", "hotline-a"},
+                         {"X-Gateway-Timestamp", ts},
+                         {"X-Gateway-Signature", sign_request(kSecret, ts, body)}},
+                        body, "application/json; charset=utf-8");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202) << r->body;
+  EXPECT_NE(r->body.find("\"caseId\":\"HL-"), std::string::npos) << r->body;
+  std::lock_guard lock(mutex);
+  EXPECT_NE(std::find(observed.begin(), observed.end(),
+                      std::pair<std::string, int>{"/v1/webhooks/hotline", 202}),
+            observed.end());
+}
+
+TEST_F(HttpServerTest, ServesHttpsWithTheConfiguredCertificate) {
+  // A self-signed certificate made for this test.
+  const std::string dir = ::testing::TempDir();
+  const std::string cert = dir + "/gw-test.crt";
+  const std::string key = dir + "/gw-test.key";
+  const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 "
+                          "-keyout " + key + " -out " + cert + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  HttpSettings tls = config.http;
+  tls.tls_certificate = cert;
+  tls.tls_private_key = key;
+  HttpServer secure(tls, *webhooks, AdminHandlers{}, nullptr);
+  secure.start();
+  EXPECT_TRUE(secure.tls());
+  httplib::SSLClient c("127.0.0.1", secure.port());
+  c.enable_server_certificate_verification(false);
+  auto r = c.Get("/healthz");
+  ASSERT_TRUE(r) << "TLS handshake failed";
+  EXPECT_EQ(r->status, 200);
+  secure.stop();
+
+  HttpSettings broken = tls;
+  broken.tls_private_key = dir + "/missing.key";
+  EXPECT_THROW(HttpServer(broken, *webhooks, AdminHandlers{}, nullptr), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace gw::http
