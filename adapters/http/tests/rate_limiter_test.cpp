@@ -219,7 +219,10 @@ TEST(RateLimiter, ConcurrentFirstCallsForManySendersEachGetOneBucket) {
   constexpr int kThreads = 8;
   constexpr int kSenders = 300;
   std::vector<std::string> senders;
-  for (int s = 0; s < kSenders; ++s) senders.push_back("sender-" + std::to_string(s));
+  senders.reserve(kSenders);
+  for (int s = 0; s < kSenders; ++s) {
+    senders.push_back("sender-" + std::to_string(s));
+  }
   std::vector<std::atomic<int>> admitted(kSenders);
   std::vector<std::thread> threads;
   threads.reserve(kThreads);
@@ -227,13 +230,19 @@ TEST(RateLimiter, ConcurrentFirstCallsForManySendersEachGetOneBucket) {
     threads.emplace_back([&] {
       for (int round = 0; round < 2; ++round) {
         for (int s = 0; s < kSenders; ++s) {
-          if (!limiter.acquire(senders[s], limit, at_s(0))) ++admitted[s];
+          if (!limiter.acquire(senders[s], limit, at_s(0))) {
+            ++admitted[s];
+          }
         }
       }
     });
   }
-  for (auto& thread : threads) thread.join();
-  for (int s = 0; s < kSenders; ++s) ASSERT_EQ(admitted[s].load(), 3) << senders[s];
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  for (int s = 0; s < kSenders; ++s) {
+    ASSERT_EQ(admitted[s].load(), 3) << senders[s];
+  }
 }
 
 }  // namespace
