@@ -6,6 +6,6 @@
 # Ctrl-C. Extra arguments go to `gateway run`, e.g. --exit-after-feed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --no-test-tools
 scripts/build.sh
 exec build/gateway/app/gateway run --config config/gateway.yaml --feed config/samples "$@"

@@ -30,6 +30,26 @@ void send_problem(httplib::Response& res, const Problem& p) {
   res.set_content(to_json(p), "application/problem+json");
 }
 
+// The methods each known path serves, for Allow; nullptr for an unknown path.
+const char* allowed_methods(std::string_view path) {
+  for (std::string_view p : {"/v1/webhooks/hotline", "/v1/webhooks/grid", "/v1/routes/explain",
+                             "/admin/reload"}) {
+    if (path == p) return "POST";
+  }
+  if (path.starts_with("/v1/cases/") && path.ends_with("/updates")) return "POST";
+  for (std::string_view p : {"/healthz", "/readyz", "/metrics", "/v1/routes"}) {
+    if (path == p) return "GET";
+  }
+  return nullptr;
+}
+
+bool is_served_method(std::string_view method) {
+  for (std::string_view m : {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    if (method == m) return true;
+  }
+  return false;
+}
+
 WebhookRequest webhook_request(const httplib::Request& req) {
   auto header = [&req](const char* name) -> std::string_view {
     auto it = req.headers.find(name);
@@ -156,33 +176,63 @@ void HttpServer::install_routes() {
     s.Put(path, not_allowed("POST"));
     s.Delete(path, not_allowed("POST"));
     s.Patch(path, not_allowed("POST"));
+    s.Options(path, not_allowed("POST"));
   }
   for (const char* path : {"/healthz", "/readyz", "/metrics", "/v1/routes"}) {
     s.Post(path, not_allowed("GET"));
     s.Put(path, not_allowed("GET"));
     s.Delete(path, not_allowed("GET"));
     s.Patch(path, not_allowed("GET"));
+    s.Options(path, not_allowed("GET"));
   }
 
-  // Errors cpp-httplib answers by itself (no route, body too large, a bad request line)
-  // come without a body: give them one. Handlers' own errors have theirs already.
+  // Errors cpp-httplib answers by itself (no route, body too large, a request it cannot
+  // read) come without a body: give them one. Handlers' own errors have theirs already.
   s.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
                                                                   httplib::Response& res) {
     if (!res.body.empty()) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
+    if (res.status == 400 || res.status >= 413) {
+      // The request's bytes may not all have been read (a method cpp-httplib does not know, a
+      // body it refused): what follows on this connection cannot be trusted to be a request.
+      res.set_header("Connection", "close");
+    }
+    const std::string path = req.path.empty() ? req.target.substr(0, req.target.find('?'))
+                                              : req.path;
     switch (res.status) {
+      case 400:
+        if (const char* allowed = allowed_methods(path);
+            allowed != nullptr && !req.method.empty() && !is_served_method(req.method)) {
+          // TRACE, QUERY and other methods cpp-httplib refuses before routing.
+          res.status = 405;
+          res.set_header("Allow", allowed);
+          send_problem(res, problem_for(405, "method_not_allowed",
+                                        "this method is not allowed here; use " +
+                                            std::string(allowed)));
+        } else if (req.get_header_value("Content-Type").starts_with("multipart/")) {
+          res.status = 415;
+          send_problem(res, problem_for(415, "unsupported_media_type",
+                                        "Content-Type must be application/json"));
+        } else {
+          send_problem(res, problem_for(400, "bad_request",
+                                        "the request could not be read as HTTP/1.1"));
+        }
+        break;
       case 404:
-        send_problem(res, problem_for(404, "not_found", "no endpoint " + req.path));
+        send_problem(res, problem_for(404, "not_found", "no endpoint " + path));
         break;
       case 413:
         send_problem(res, problem_for(413, "too_large",
                                       "the body is over " + std::to_string(settings_.max_body_bytes) +
                                           " bytes (http.max_body_bytes)"));
         break;
+      case 414:
+        send_problem(res, problem_for(414, "uri_too_long", "the request target is too long"));
+        break;
       default:
         send_problem(res, problem_for(res.status, "bad_request",
-                                      "the request could not be read as HTTP"));
+                                      "the request could not be served as sent"));
         break;
     }
     if (observer_) observer_("other", res.status, 0);

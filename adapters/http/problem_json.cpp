@@ -71,12 +71,23 @@ std::string_view reason_phrase(int status) {
       return "Length Required";
     case 413:
       return "Payload Too Large";
+    // 414, 416, 417, 431, 505: statuses cpp-httplib answers by itself (a request line over
+    // its limit, a Range it cannot serve, ...), which the server's error handler turns into
+    // problems too.
+    case 414:
+      return "URI Too Long";
     case 415:
       return "Unsupported Media Type";
+    case 416:
+      return "Range Not Satisfiable";
+    case 417:
+      return "Expectation Failed";
     case 422:
       return "Unprocessable Content";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 500:
       return "Internal Server Error";
     case 501:
@@ -87,6 +98,8 @@ std::string_view reason_phrase(int status) {
       return "Service Unavailable";
     case 504:
       return "Gateway Timeout";
+    case 505:
+      return "HTTP Version Not Supported";
     default:
       return "Error";
   }
