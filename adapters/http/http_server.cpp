@@ -50,6 +50,12 @@ bool is_served_method(std::string_view method) {
   return false;
 }
 
+bool body_left_unread(const httplib::Request& req) {
+  if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") return false;
+  const std::string length = req.get_header_value("Content-Length");
+  return (!length.empty() && length != "0") || req.has_header("Transfer-Encoding");
+}
+
 WebhookRequest webhook_request(const httplib::Request& req) {
   auto header = [&req](const char* name) -> std::string_view {
     auto it = req.headers.find(name);
@@ -109,6 +115,11 @@ void HttpServer::install_routes() {
                const httplib::Request& req, httplib::Response& res) {
       const auto start = Clock::now();
       handler(req, res);
+      if (body_left_unread(req)) {
+        // cpp-httplib does not read a GET's (or HEAD's, OPTIONS') body: the bytes would be
+        // taken for the next request on this connection. Ask the client to close it.
+        res.set_header("Connection", "close");
+      }
       if (observer_) {
         observer_(endpoint, res.status,
                   std::chrono::duration<double>(Clock::now() - start).count());
@@ -130,6 +141,7 @@ void HttpServer::install_routes() {
   };
   auto not_allowed = [](const char* allowed) {
     return [allowed](const httplib::Request& req, httplib::Response& res) {
+      if (body_left_unread(req)) res.set_header("Connection", "close");
       res.set_header("Allow", allowed);
       send_problem(res, problem_for(405, "method_not_allowed",
                                     req.method + " is not allowed here; use " + allowed));
