@@ -119,7 +119,7 @@ std::int64_t unix_seconds() {
 // What one side did in its measured window.
 struct LoadResult {
   double seconds = 0;
-  std::uint64_t requests = 0;  // answered with 202 inside the window
+  std::uint64_t requests = 0;  // sent in the window and answered 202 before its end
   std::uint64_t answered_202 = 0;  // over warm-up and window
   std::map<int, std::uint64_t> other_statuses;  // non-202 answers (whole run)
   std::map<std::string, std::uint64_t> transport_errors;
