@@ -24,11 +24,7 @@ void send(httplib::Response& res, const HttpReply& reply) {
   res.set_content(reply.body, reply.content_type.c_str());
 }
 
-void send_problem(httplib::Response& res, const Problem& p) {
-  res.status = p.status;
-  if (p.retry_after_seconds) res.set_header("Retry-After", std::to_string(*p.retry_after_seconds));
-  res.set_content(to_json(p), "application/problem+json");
-}
+void send_problem(httplib::Response& res, const Problem& p) { send(res, problem_reply(p)); }
 
 // The methods each known path serves, for Allow; nullptr for an unknown path.
 const char* allowed_methods(std::string_view path) {

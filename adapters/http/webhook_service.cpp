@@ -32,17 +32,6 @@ EpochMs system_epoch_ms() {
       .count();
 }
 
-HttpReply problem_reply(const Problem& p) {
-  HttpReply reply;
-  reply.status = p.status;
-  reply.content_type = "application/problem+json";
-  reply.body = to_json(p);
-  if (p.retry_after_seconds) {
-    reply.headers.emplace_back("Retry-After", std::to_string(*p.retry_after_seconds));
-  }
-  return reply;
-}
-
 Problem kafka_unavailable(const std::string& why) {
   Problem p = problem_for(503, "kafka_unavailable",
                           "Kafka did not acknowledge the write (" + why +
@@ -59,6 +48,17 @@ std::string why_not_written(const kafka::WriteResult& r) {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
+
+HttpReply problem_reply(const Problem& p) {
+  HttpReply reply;
+  reply.status = p.status;
+  reply.content_type = "application/problem+json";
+  reply.body = to_json(p);
+  if (p.retry_after_seconds) {
+    reply.headers.emplace_back("Retry-After", std::to_string(*p.retry_after_seconds));
+  }
+  return reply;
+}
 
 void add_webhook_decoders(CaseProcessor& processor, const HttpSettings& http) {
   InputSpec hotline;
@@ -161,6 +161,29 @@ const HttpSender* WebhookService::authenticate(const WebhookRequest& request,
   return sender;
 }
 
+std::optional<HttpReply> WebhookService::read_charset(const WebhookRequest& request,
+                                                      Charset& charset) {
+  const auto media_type = parse_json_content_type(request.content_type);
+  if (const auto* refused = std::get_if<MediaTypeRefusal>(&media_type)) {
+    count_rejected("unsupported_media_type");
+    return problem_reply(problem_for(415, "unsupported_media_type", refused->detail));
+  }
+  charset = std::get<Charset>(media_type);
+  return std::nullopt;
+}
+
+std::optional<HttpReply> WebhookService::over_rate(const HttpSender& sender, double inputs) {
+  auto wait = limiter_.acquire(sender.id, RateLimit{sender.rate_per_second, sender.burst},
+                               std::chrono::steady_clock::now(), inputs);
+  if (!wait) return std::nullopt;
+  count_rejected("rate_limited");
+  Problem p = problem_for(429, "rate_limited",
+                          "sender \"" + sender.id + "\" is over its rate of " +
+                              std::to_string(sender.rate_per_second) + " inputs per second");
+  p.retry_after_seconds = static_cast<int>(wait->count());
+  return problem_reply(p);
+}
+
 HttpReply WebhookService::post_input(InputFormat format, const WebhookRequest& request) {
   HttpReply reply;
   const HttpSender* sender = authenticate(request, reply);
@@ -176,12 +199,8 @@ HttpReply WebhookService::post_input(InputFormat format, const WebhookRequest& r
         "sender \"" + sender->id + "\" may not post " + (hotline ? "hotline tickets" : "grid reports") +
             " (see may_post in gateway.yaml)"));
   }
-  const auto media_type = parse_json_content_type(request.content_type);
-  if (const auto* refused = std::get_if<MediaTypeRefusal>(&media_type)) {
-    count_rejected("unsupported_media_type");
-    return problem_reply(problem_for(415, "unsupported_media_type", refused->detail));
-  }
-  const Charset charset = std::get<Charset>(media_type);
+  Charset charset = Charset::utf8;
+  if (auto refused = read_charset(request, charset)) return *refused;
 
   // The body as UTF-8 (GBK and GB18030 converted, a byte-order mark dropped), then split
   // into its inputs: one object, or the elements of an array.
@@ -249,16 +268,7 @@ HttpReply WebhookService::post_input(InputFormat format, const WebhookRequest& r
     item_refusals.emplace_back();
   }
 
-  if (auto wait = limiter_.acquire(sender->id, RateLimit{sender->rate_per_second, sender->burst},
-                                   std::chrono::steady_clock::now(),
-                                   static_cast<double>(items.size()))) {
-    count_rejected("rate_limited");
-    Problem p = problem_for(429, "rate_limited",
-                            "sender \"" + sender->id + "\" is over its rate of " +
-                                std::to_string(sender->rate_per_second) + " inputs per second");
-    p.retry_after_seconds = static_cast<int>(wait->count());
-    return problem_reply(p);
-  }
+  if (auto refused = over_rate(*sender, static_cast<double>(items.size()))) return *refused;
 
   // Decode each input; collect the records to write: forwarded cases (waited for) and dead
   // letters (not waited for: the sender learns of its refusal from the answer).
@@ -370,21 +380,9 @@ HttpReply WebhookService::post_update(std::string_view case_id, const WebhookReq
                                      "sender \"" + sender->id +
                                          "\" may not post status updates (see may_post)"));
   }
-  if (auto wait = limiter_.acquire(sender->id, RateLimit{sender->rate_per_second, sender->burst},
-                                   std::chrono::steady_clock::now())) {
-    count_rejected("rate_limited");
-    Problem p = problem_for(429, "rate_limited",
-                            "sender \"" + sender->id + "\" is over its rate of " +
-                                std::to_string(sender->rate_per_second) + " inputs per second");
-    p.retry_after_seconds = static_cast<int>(wait->count());
-    return problem_reply(p);
-  }
-  const auto media_type = parse_json_content_type(request.content_type);
-  if (const auto* refused = std::get_if<MediaTypeRefusal>(&media_type)) {
-    count_rejected("unsupported_media_type");
-    return problem_reply(problem_for(415, "unsupported_media_type", refused->detail));
-  }
-  const Charset charset = std::get<Charset>(media_type);
+  if (auto refused = over_rate(*sender, 1)) return *refused;
+  Charset charset = Charset::utf8;
+  if (auto refused = read_charset(request, charset)) return *refused;
   intake::InputText text(charset, config_.http.max_body_bytes);
   auto utf8 = text.prepare(request.body);
   if (!utf8) {

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/http/problem_json.h"
 #include "adapters/http/rate_limiter.h"
 #include "adapters/kafka/acked_producer.h"
 #include "gateway/core/gateway_config.h"
@@ -53,6 +54,9 @@ struct HttpReply {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
+
+// The reply for a problem: problem+json, with Retry-After when the problem carries one.
+HttpReply problem_reply(const Problem& p);
 
 // Writes records and waits for the acknowledgements: AckedProducer, or a test's stand-in.
 class RecordWriter {
@@ -97,6 +101,10 @@ class WebhookService {
   const HttpSender* authenticate(const WebhookRequest& request, HttpReply& reply) const;
   std::unique_ptr<CaseProcessor> take_processor();
   void give_back(std::unique_ptr<CaseProcessor> p);
+  // The body's charset from Content-Type, or the 415 reply.
+  std::optional<HttpReply> read_charset(const WebhookRequest& request, Charset& charset);
+  // The 429 reply when the sender has no tokens left for this many inputs.
+  std::optional<HttpReply> over_rate(const HttpSender& sender, double inputs);
   void count_rejected(std::string_view code);
   void count_dead_letter(std::string_view code);
   // Writes bytes (not waited for) to the dead-letter topic with the refusal, counts it, and

@@ -22,15 +22,6 @@ http::HttpReply json_reply(int status, std::string body) {
   return r;
 }
 
-http::HttpReply problem_reply(const http::Problem& p) {
-  http::HttpReply r;
-  r.status = p.status;
-  r.content_type = "application/problem+json";
-  r.body = http::to_json(p);
-  if (p.retry_after_seconds) r.headers.emplace_back("Retry-After", std::to_string(*p.retry_after_seconds));
-  return r;
-}
-
 void append_string_array(std::string& out, const std::vector<std::string>& items) {
   out += '[';
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -57,7 +48,7 @@ class Explainer {
   http::HttpReply explain(std::string_view content_type, std::string_view body) {
     const auto media_type = http::parse_json_content_type(content_type);
     if (const auto* refused = std::get_if<http::MediaTypeRefusal>(&media_type)) {
-      return problem_reply(http::problem_for(415, "unsupported_media_type", refused->detail));
+      return http::problem_reply(http::problem_for(415, "unsupported_media_type", refused->detail));
     }
     const Charset charset = std::get<Charset>(media_type);
     std::shared_ptr<const RouteTable> table = routes_.current();
@@ -69,7 +60,7 @@ class Explainer {
     in.timestamp = now_ms();
     Result<Case> normalized = processor.normalize(in, *table);
     if (!normalized) {
-      return problem_reply(http::problem_from_refusal(normalized.refusal()));
+      return http::problem_reply(http::problem_from_refusal(normalized.refusal()));
     }
     const RouteDecision decision = table->route(*normalized);
     std::ostringstream text;
@@ -287,7 +278,7 @@ http::AdminHandlers make_admin_handlers(const AdminContext& c) {
       http::Problem p = http::problem_for(503, "kafka_unavailable",
                                           "no Kafka broker answered a metadata request");
       p.retry_after_seconds = 5;
-      return problem_reply(p);
+      return http::problem_reply(p);
     }
     return json_reply(200, "{\"status\":\"ready\",\"kafka\":\"reachable\",\"config\":\"loaded\"}");
   };
@@ -317,7 +308,7 @@ http::AdminHandlers make_admin_handlers(const AdminContext& c) {
           "the routing file was not loaded; the running config stays (" +
               std::to_string(outcome.errors.size()) + " problems)");
       p.errors = outcome.errors;
-      return problem_reply(p);
+      return http::problem_reply(p);
     }
     return json_reply(200, "{\"result\":\"ok\",\"rules\":" + std::to_string(outcome.rules) +
                                ",\"departments\":" + std::to_string(outcome.departments) + "}");

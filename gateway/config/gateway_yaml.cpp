@@ -133,24 +133,6 @@ std::optional<std::string> read_topic(Diagnostics& diag, const Field& at) {
   return topic;
 }
 
-void read_severity_priority(Diagnostics& diag, const Field& at, GridOptions& grid) {
-  const auto entries = config::read_map_entries(diag, at);
-  if (!entries) {
-    return;
-  }
-  for (const auto& entry : *entries) {
-    const std::string& key = entry.key;
-    if (key.size() != 1 || key[0] < '1' || key[0] > '4') {
-      diag.error(diag.pos(entry.value.key_mark), entry.value.path,
-                 "severity must be 1, 2, 3 or 4, got \"" + key + "\"");
-      continue;
-    }
-    if (const auto p = config::read_enum<Priority>(diag, entry.value, config::kPrioritySpellings)) {
-      grid.severity_priority[key[0] - '0'] = *p;
-    }
-  }
-}
-
 struct InputRead {
   InputSpec spec;
   std::optional<Field> topic_field;  // to point at when a later check involves the topic
@@ -190,7 +172,7 @@ InputRead read_input(Diagnostics& diag, const Field& at) {
     if (format == InputFormat::hotline) {
       diag.error(*f, "severity_priority applies only to grid inputs (format: grid)");
     } else {
-      read_severity_priority(diag, *f, read.spec.grid);
+      config::read_severity_priority(diag, *f, read.spec.grid);
     }
   }
   return read;

@@ -110,6 +110,8 @@ HttpSender read_sender(Diagnostics& diag, const Field& at) {
   return sender;
 }
 
+}  // namespace
+
 void read_severity_priority(Diagnostics& diag, const Field& at, GridOptions& grid) {
   const auto entries = read_map_entries(diag, at);
   if (!entries) {
@@ -127,8 +129,6 @@ void read_severity_priority(Diagnostics& diag, const Field& at, GridOptions& gri
     }
   }
 }
-
-}  // namespace
 
 HttpSettings read_http(Diagnostics& diag, const Field& at) {
   HttpSettings http;
