@@ -154,8 +154,9 @@ struct LoadResult {
 LoadResult run_load(int port, int connections, const std::vector<std::string>& tickets,
                     const std::string& tag, const Options& opt) {
   // The clients connect one after the other (each once the previous one had its first 202),
-  // and the clock starts once all are connected. cpp-httplib (Debian's 0.11.4 library) listens
-  // with a backlog of 5: when dozens of clients connect at the same moment, the accept queue
+  // and the clock starts once all are connected. The baseline, a plain cpp-httplib server
+  // (Debian's 0.11.4 library), listens with a backlog of 5 (the gateway's HttpServer widens
+  // it): when dozens of clients connect at the same moment, the accept queue
   // overflows and some first requests fail ("Read") after about 1 s. That is connection
   // set-up, not the steady state measured here. The clients connected first keep sending
   // meanwhile, so that no connection idles past the server's keep-alive timeout (5 s).

@@ -5,9 +5,13 @@
 # See kafka/README.md.
 #
 #   scripts/kafka.sh fetch                               download the jars once into .kafka/libs
-#   scripts/kafka.sh start [--brokers 1|3] [--port-base 19092] [--keep-data]
+#   scripts/kafka.sh start [--brokers 1|3] [--port-base 19092] [--keep-data] [--jvm test|production]
 #                                                        format + start, wait until serving;
-#                                                        last stdout line = bootstrap servers
+#                                                        last stdout line = bootstrap servers.
+#                                                        --jvm test (default): small heap, C1 only,
+#                                                        fast to start; --jvm production: Kafka's
+#                                                        own defaults (1 GB heap, G1, C2), for
+#                                                        benchmarks. Kept for start-broker N.
 #   scripts/kafka.sh stop                                SIGTERM, wait, SIGKILL after a timeout
 #   scripts/kafka.sh kill-broker N                       SIGKILL node N (fault tests)
 #   scripts/kafka.sh start-broker N                      restart node N, wait until it serves
@@ -17,9 +21,10 @@
 # Environment (all optional):
 #   KAFKA_DIR            state directory (default: <repo>/.kafka)
 #   JAVA                 java binary, 17+ (default: java)
-#   KAFKA_HEAP_OPTS      default: -Xms64m -Xmx384m
+#   KAFKA_HEAP_OPTS      default: -Xms64m -Xmx384m (--jvm production: -Xms1g -Xmx1g)
 #   KAFKA_JVM_OPTS       default: -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError
-#                        -Djava.awt.headless=true
+#                        -Djava.awt.headless=true (--jvm production: kafka-run-class.sh's G1
+#                        settings, full JIT)
 #   KAFKA_START_TIMEOUT  seconds to wait for the cluster to serve (default 120)
 #   KAFKA_STOP_TIMEOUT   seconds between SIGTERM and SIGKILL (default 30)
 #   KAFKA_MVN_ARGS       extra arguments for mvn (e.g. -Dmaven.repo.local=...)
@@ -38,10 +43,24 @@ KDIR=${KAFKA_DIR:-$ROOT/.kafka}
 LIBS=$KDIR/libs
 CLASSES=$KDIR/classes
 JAVA=${JAVA:-java}
-HEAP_OPTS=${KAFKA_HEAP_OPTS:--Xms64m -Xmx384m}
-# C1 only (TieredStopAtLevel=1): about half the CPU of a default JVM to start, and no slower
-# for short test runs on 2 cores (see kafka/README.md).
-JVM_OPTS=${KAFKA_JVM_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true}
+# The JVM profiles. test: C1 only (TieredStopAtLevel=1), about half the CPU of a default JVM
+# to start, and no slower for short test runs on 2 cores (see kafka/README.md). production:
+# what Kafka's kafka-run-class.sh / kafka-server-start.sh use, for benchmarks (the C2 JIT
+# halves the broker's CPU per produce request once warm; docs/performance.md).
+TEST_HEAP_OPTS="-Xms64m -Xmx384m"
+TEST_JVM_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true"
+PRODUCTION_HEAP_OPTS="-Xms1g -Xmx1g"
+PRODUCTION_JVM_OPTS="-XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true"
+JVM_PROFILE=test
+jvm_options() {  # sets HEAP_OPTS and JVM_OPTS for $JVM_PROFILE; the environment wins
+    if [[ $JVM_PROFILE == production ]]; then
+        HEAP_OPTS=${KAFKA_HEAP_OPTS:-$PRODUCTION_HEAP_OPTS}
+        JVM_OPTS=${KAFKA_JVM_OPTS:-$PRODUCTION_JVM_OPTS}
+    else
+        HEAP_OPTS=${KAFKA_HEAP_OPTS:-$TEST_HEAP_OPTS}
+        JVM_OPTS=${KAFKA_JVM_OPTS:-$TEST_JVM_OPTS}
+    fi
+}
 START_TIMEOUT=${KAFKA_START_TIMEOUT:-120}
 STOP_TIMEOUT=${KAFKA_STOP_TIMEOUT:-30}
 CTRL_OFFSET=100          # controller port of node i = port-base + 100 + (i-1)
@@ -130,6 +149,7 @@ load_cluster() {
     [[ -f $KDIR/cluster.env ]] || return 1
     # shellcheck disable=SC1091
     source "$KDIR/cluster.env"
+    JVM_PROFILE=${JVM:-test}
     [[ -n ${BROKERS:-} && -n ${PORT_BASE:-} ]]
 }
 
@@ -209,6 +229,7 @@ start_node() {
         || die "node $i is not formatted ($nd); run 'start' first"
     echo "===== $(date "+%F %T") starting node $i" >> "$nd/console.log"
     # setsid: own session, so the broker outlives this script and its process group.
+    jvm_options
     # shellcheck disable=SC2086
     setsid "$JAVA" $HEAP_OPTS $JVM_OPTS \
         -Dlog4j2.configurationFile="$LOG4J_CONF" -Dkafka.logs.dir="$nd" \
@@ -309,7 +330,7 @@ format_nodes() {
 # ---------------------------------------------------------------- commands
 
 cmd_start() {
-    local want_brokers=1 want_base=19092 keep=0 i p running=() t0=$SECONDS
+    local want_brokers=1 want_base=19092 keep=0 want_jvm=test i p running=() t0=$SECONDS
     while (( $# )); do
         case $1 in
             --brokers)     want_brokers=${2:?--brokers needs a value}; shift 2 ;;
@@ -317,6 +338,8 @@ cmd_start() {
             --port-base)   want_base=${2:?--port-base needs a value}; shift 2 ;;
             --port-base=*) want_base=${1#*=}; shift ;;
             --keep-data)   keep=1; shift ;;
+            --jvm)         want_jvm=${2:?--jvm needs a value}; shift 2 ;;
+            --jvm=*)       want_jvm=${1#*=}; shift ;;
             *) die "start: unknown argument '$1'" ;;
         esac
     done
@@ -324,14 +347,15 @@ cmd_start() {
         || die "--brokers must be 1..$MAX_NODES (1 or 3 are the tested ones)"
     [[ $want_base =~ ^[0-9]+$ ]] && (( want_base >= 1024 && want_base + CTRL_OFFSET + MAX_NODES < 65536 )) \
         || die "--port-base must be a port number >= 1024"
+    [[ $want_jvm == test || $want_jvm == production ]] || die "--jvm must be test or production"
     lock
 
     # Already running?
     if load_cluster; then
         for ((i = 1; i <= MAX_NODES; i++)); do node_pid "$i" >/dev/null && running+=("$i"); done
         if (( ${#running[@]} )); then
-            [[ $BROKERS == "$want_brokers" && $PORT_BASE == "$want_base" ]] \
-                || die "a cluster of $BROKERS node(s) on port base $PORT_BASE is running; run '$0 stop' first"
+            [[ $BROKERS == "$want_brokers" && $PORT_BASE == "$want_base" && $JVM_PROFILE == "$want_jvm" ]] \
+                || die "a cluster of $BROKERS node(s) on port base $PORT_BASE (--jvm $JVM_PROFILE) is running; run '$0 stop' first"
             for ((i = 1; i <= BROKERS; i++)); do
                 node_pid "$i" >/dev/null || { check_java; start_node "$i"; }
             done
@@ -356,6 +380,7 @@ cmd_start() {
     fi
     BROKERS=$want_brokers
     PORT_BASE=$want_base
+    JVM_PROFILE=$want_jvm
     for ((i = 1; i <= BROKERS; i++)); do
         for p in $(broker_port "$i") $(ctrl_port "$i"); do
             port_free "$p" || die "port $p is already in use (choose another --port-base)"
@@ -368,8 +393,8 @@ cmd_start() {
     else
         rm -rf "$KDIR"/node[0-9]* "$KDIR/cluster.env" "$KDIR/format.log"
         format_nodes
-        printf 'BROKERS=%s\nPORT_BASE=%s\n' "$BROKERS" "$PORT_BASE" > "$KDIR/cluster.env"
     fi
+    printf 'BROKERS=%s\nPORT_BASE=%s\nJVM=%s\n' "$BROKERS" "$PORT_BASE" "$JVM_PROFILE" > "$KDIR/cluster.env"
     for ((i = 1; i <= BROKERS; i++)); do start_node "$i"; done
     if ! wait_serving $(seq 1 "$BROKERS"); then
         stop_nodes $(seq 1 "$BROKERS") || true

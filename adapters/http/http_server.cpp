@@ -3,8 +3,11 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <stdexcept>
 
 #include "adapters/http/problem_json.h"
@@ -86,6 +89,11 @@ HttpServer::HttpServer(const HttpSettings& settings, WebhookService& webhooks,
   server_->set_tcp_nodelay(true);  // without it keep-alive POSTs wait ~40 ms each (Nagle)
   server_->set_keep_alive_max_count(kKeepAliveMaxCount);
   server_->set_payload_max_length(settings_.max_body_bytes);
+  // Remembers the listening socket, so that start() can widen its accept queue.
+  server_->set_socket_options([this](int sock) {
+    httplib::default_socket_options(sock);
+    listen_socket_ = sock;
+  });
   install_routes();
 }
 
@@ -263,6 +271,13 @@ void HttpServer::start() {
                                " (in use, or not an address of this machine)");
     }
     port_ = settings_.port;
+  }
+  // cpp-httplib 0.11 listens with a backlog of 5: dozens of senders (re)connecting at once
+  // overflow it and wait for SYN retransmits (1 s, then 3 s). Calling listen() again on the
+  // bound socket sets a new backlog (Linux; capped by net.core.somaxconn).
+  if (listen_socket_ >= 0 && ::listen(listen_socket_, kListenBacklog) != 0) {
+    spdlog::warn("http: could not widen the accept queue to {}: {}", kListenBacklog,
+                 std::strerror(errno));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   spdlog::info("http: serving {}://{}:{} with {} worker threads", tls() ? "https" : "http",

@@ -62,6 +62,8 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
+  int listen_socket_ = -1;  // the bound socket, set by cpp-httplib's socket-options hook
+  static constexpr int kListenBacklog = 1024;
 };
 
 }  // namespace gw::http

@@ -5,7 +5,16 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <cstring>
 #include <mutex>
 
 #include "adapters/http/request_signature.h"
@@ -96,6 +105,57 @@ TEST_F(HttpServerTest, HealthNeedsNoTokenButAdminEndpointsDo) {
                              "", "application/json");
   ASSERT_TRUE(reload);
   EXPECT_EQ(reload->status, 200);
+}
+
+// A burst of senders connecting at once is accepted at once. cpp-httplib 0.11 alone listens
+// with a backlog of 5: on loopback the handshakes of a connect() burst complete faster than
+// its accept thread takes them, the queue overflows, and the kernel drops the extra SYNs
+// (the senders retry after 1 s). HttpServer widens the queue, so every connection is
+// established well before the first retransmit.
+TEST_F(HttpServerTest, ABurstOfConnectionsIsAcceptedWithoutSynRetries) {
+  constexpr int kConnections = 300;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(server->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<pollfd> fds;
+  for (int i = 0; i < kConnections; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ASSERT_GE(fd, 0);
+    const int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+    ASSERT_TRUE(rc == 0 || errno == EINPROGRESS) << std::strerror(errno);
+    fds.push_back(pollfd{fd, POLLOUT, 0});
+  }
+  // Established within 500 ms (a dropped SYN is retried after 1 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  std::size_t established = 0;
+  std::vector<bool> done(fds.size(), false);
+  while (established < fds.size() && std::chrono::steady_clock::now() < deadline) {
+    std::vector<pollfd> waiting;
+    std::vector<std::size_t> index;
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if (!done[i]) {
+        waiting.push_back(fds[i]);
+        index.push_back(i);
+      }
+    }
+    ASSERT_GE(::poll(waiting.data(), waiting.size(), 20), 0);
+    for (std::size_t k = 0; k < waiting.size(); ++k) {
+      if (waiting[k].revents & (POLLOUT | POLLERR | POLLHUP)) {
+        int error = 0;
+        socklen_t len = sizeof error;
+        ::getsockopt(waiting[k].fd, SOL_SOCKET, SO_ERROR, &error, &len);
+        EXPECT_EQ(error, 0) << std::strerror(error);
+        done[index[k]] = true;
+        ++established;
+      }
+    }
+  }
+  for (const pollfd& p : fds) ::close(p.fd);
+  EXPECT_EQ(established, fds.size()) << "connections still in SYN-SENT after 500 ms";
+  auto health = client->Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
 }
 
 TEST_F(HttpServerTest, UnknownPathsAndWrongMethodsAreProblems) {
