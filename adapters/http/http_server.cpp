@@ -36,7 +36,11 @@ const char* allowed_methods(std::string_view path) {
     if (path == p) return "POST";
   }
   if (path.starts_with("/v1/cases/") && path.ends_with("/updates")) return "POST";
-  for (std::string_view p : {"/healthz", "/readyz", "/metrics", "/v1/routes"}) {
+  if (path.starts_with("/v1/cases/") && path.size() > 10 &&
+      path.find('/', 10) == std::string_view::npos) {
+    return "GET";
+  }
+  for (std::string_view p : {"/healthz", "/readyz", "/metrics", "/v1/routes", "/v1/stats"}) {
     if (path == p) return "GET";
   }
   return nullptr;
@@ -184,6 +188,20 @@ void HttpServer::install_routes() {
   s.Post("/admin/reload", admin("/admin/reload", [this](const httplib::Request&, httplib::Response& res) {
            send(res, admin_.reload());
          }));
+  // The queries read Kafka: a gateway that was not given them answers 503.
+  auto no_queries = [] {
+    Problem p = problem_for(503, "unavailable", "this gateway does not answer queries");
+    return problem_reply(p);
+  };
+  s.Get(R"(/v1/cases/([^/]+))",
+        admin("/v1/cases/{caseId}",
+              [this, no_queries](const httplib::Request& req, httplib::Response& res) {
+                send(res, admin_.case_view ? admin_.case_view(req.matches[1].str()) : no_queries());
+              }));
+  s.Get("/v1/stats",
+        admin("/v1/stats", [this, no_queries](const httplib::Request& req, httplib::Response& res) {
+          send(res, admin_.stats ? admin_.stats(req.params) : no_queries());
+        }));
 
   // The known paths with other methods: 405 with Allow, not 404.
   for (const char* path : {"/v1/webhooks/hotline", "/v1/webhooks/grid",
@@ -194,7 +212,8 @@ void HttpServer::install_routes() {
     s.Patch(path, not_allowed("POST"));
     s.Options(path, not_allowed("POST"));
   }
-  for (const char* path : {"/healthz", "/readyz", "/metrics", "/v1/routes"}) {
+  for (const char* path :
+       {"/healthz", "/readyz", "/metrics", "/v1/routes", R"(/v1/cases/([^/]+))", "/v1/stats"}) {
     s.Post(path, not_allowed("GET"));
     s.Put(path, not_allowed("GET"));
     s.Delete(path, not_allowed("GET"));

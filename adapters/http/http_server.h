@@ -8,7 +8,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -28,6 +30,11 @@ struct AdminHandlers {
   std::function<HttpReply()> routes;
   std::function<HttpReply(std::string_view content_type, std::string_view body)> explain;
   std::function<HttpReply()> reload;
+  // GET /v1/cases/{caseId}: the path's caseId, percent-decoded. Unset: 503.
+  std::function<HttpReply(std::string_view case_id)> case_view;
+  // GET /v1/stats: the query string's parameters, percent-decoded (a name may repeat).
+  // Unset: 503.
+  std::function<HttpReply(const std::multimap<std::string, std::string>& query)> stats;
 };
 
 // endpoint: the route's pattern ("/v1/webhooks/hotline", "/v1/cases/{caseId}/updates", or

@@ -21,17 +21,22 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "adapters/kafka/kafka_pipeline.h"
 #include "gateway/core/gateway_config.h"
+#include "gateway/core/case_lifecycle.h"
 #include "gateway/pipeline/case_processor.h"
+#include "gateway/pipeline/lifecycle_stage.h"
 #include "gateway/pipeline/routed_cases.h"
 
 namespace gw {
@@ -45,6 +50,33 @@ int internal_partition_count(const KafkaSettings& settings, const GatewayConfig&
 // every case and stays bounded by the number of cases, not of inputs.
 const std::map<std::string, std::string>& state_topic_config();
 
+// The case lifecycle in the routing stage (gateway.yaml's lifecycle section;
+// docs/lifecycle.md). Off when policy is null.
+struct LifecycleWiring {
+  std::shared_ptr<const DeadlinePolicy> policy;
+  LifecycleOptions options;
+  std::string events_topic;
+  std::string supervision_topic;
+  // Topics of department status updates: the intake stage consumes them and forwards each
+  // update to its case's partition.
+  std::vector<std::string> update_topics;
+  // One parser per stage (parsers keep buffers).
+  std::function<UpdateParser()> make_update_parser;
+  // Now, for the state machine and the timers; the system clock when empty (tests inject one).
+  std::function<EpochMs()> clock;
+  // How often the routing thread looks for due timers: the bound on a timer's lateness when
+  // the thread is idle.
+  std::chrono::milliseconds timer_tick{100};
+};
+
+// What the lifecycle did, read from the routing thread.
+struct LifecycleReport {
+  LifecycleCounters counters;
+  std::size_t tracked_cases = 0;  // in memory, all owned partitions
+  std::size_t timed_cases = 0;    // with an armed timer
+  std::size_t book_bytes = 0;     // CaseBook::approximate_bytes()
+};
+
 class CaseGateway {
  public:
   using ProcessorFactory = std::function<std::unique_ptr<CaseProcessor>()>;
@@ -54,7 +86,8 @@ class CaseGateway {
   // Throws KafkaError when librdkafka rejects a property.
   CaseGateway(boost::asio::io_context& io, const KafkaSettings& settings,
               const GatewayConfig& config, const ProcessorFactory& make_processor,
-              int internal_partitions, KafkaPipelineOptions options = {});
+              int internal_partitions, KafkaPipelineOptions options = {},
+              LifecycleWiring lifecycle = {});
   // Stops (as stop()) if still running.
   ~CaseGateway();
   // The stages' callbacks hold `this`.
@@ -77,9 +110,15 @@ class CaseGateway {
   PipelineCounters routing_counters() const;
   std::vector<PartitionLag> intake_lag() const { return intake_->lag(); }
   std::vector<PartitionLag> routing_lag() const;
+  // Nothing when the lifecycle is off.
+  std::optional<LifecycleReport> lifecycle_report() const;
 
  private:
   void restore(const std::vector<TopicPartition>& partitions);
+  EpochMs now() const;
+  void arm_timer_tick();
+  void fire_due_timers();
+  Result<StoredRecord> read_forwarded(std::int32_t partition, std::int64_t offset) const;
   // Runs f on the routing thread and waits for it (directly when that thread is gone).
   template <typename F>
   auto on_routing_thread(F&& f) const -> decltype(f());
@@ -89,9 +128,14 @@ class CaseGateway {
   std::string state_topic_;
   std::unique_ptr<CaseProcessor> intake_processor_;
   std::unique_ptr<CaseProcessor> routing_processor_;
+  std::string internal_topic_;
   RoutedCases routed_;  // routing thread only
+  LifecycleWiring lifecycle_wiring_;
+  std::unique_ptr<LifecycleStage> lifecycle_;  // routing thread only; null when off
   mutable boost::asio::io_context routing_io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> routing_work_;
+  std::unique_ptr<boost::asio::steady_timer> timer_tick_;  // routing thread; lifecycle only
+  std::string last_lifecycle_problem_;
   std::thread routing_thread_;
   std::unique_ptr<KafkaPipeline> intake_;
   std::unique_ptr<KafkaPipeline> routing_;

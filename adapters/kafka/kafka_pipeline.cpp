@@ -225,25 +225,36 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
   if (outcome.records.empty()) {
     acked_since_store_.insert(tp);
   }
+  enqueue(outcome.records, tp, msg.offset, in.timestamp, generation->second,
+          outcome.dead_lettered);
+  pause_if_full();
+}
+
+void KafkaPipeline::enqueue(std::vector<OutRecord>& records, const TopicPartition& source,
+                            std::int64_t offset, EpochMs timestamp, std::uint64_t generation,
+                            bool dead_letter) {
   std::shared_ptr<HeldOutputs> held;
-  const auto first = static_cast<std::size_t>(
-      std::count_if(outcome.records.begin(), outcome.records.end(),
-                    [](const OutRecord& r) { return !r.after_others; }));
-  if (first < outcome.records.size()) {
+  const auto first = static_cast<std::size_t>(std::count_if(
+      records.begin(), records.end(), [](const OutRecord& r) { return !r.after_others; }));
+  if (first < records.size()) {
     held = std::make_shared<HeldOutputs>();
     held->waiting = first;
+    held->source = source;
+    held->generation = generation;
+    held_order_[source].push_back(held);
   }
-  for (OutRecord& r : outcome.records) {
+  for (OutRecord& r : records) {
     PendingOutput& out = outputs_.emplace_back();
     out.self = std::prev(outputs_.end());
     out.held = r.after_others;
     out.record = std::move(r);
-    out.source = tp;
-    out.source_offset = msg.offset;
-    out.source_timestamp = in.timestamp;
-    out.generation = generation->second;
-    out.dead_letter = outcome.dead_lettered;
+    out.source = source;
+    out.source_offset = offset;
+    out.source_timestamp = timestamp;
+    out.generation = generation;
+    out.dead_letter = dead_letter;
     out.held_by = held;
+    if (offset < 0) ++emitted_pending_[source];
     if (out.held) {
       held->outputs.push_back(&out);
     } else {
@@ -251,9 +262,19 @@ void KafkaPipeline::handle_record(const rd_kafka_message_t& msg) {
     }
   }
   if (held && held->waiting == 0) {
-    produce_held(*held);
+    produce_ready_held(source);
   }
+}
+
+bool KafkaPipeline::emit(const TopicPartition& owner, std::vector<OutRecord> records,
+                         EpochMs timestamp) {
+  auto generation = generation_.find(owner);
+  if (generation == generation_.end() || stopped_) {
+    return false;
+  }
+  enqueue(records, owner, -1, timestamp, generation->second, false);
   pause_if_full();
+  return true;
 }
 
 void KafkaPipeline::release_held(PendingOutput& acknowledged) {
@@ -261,23 +282,41 @@ void KafkaPipeline::release_held(PendingOutput& acknowledged) {
   if (!group || acknowledged.held || group->waiting == 0 || --group->waiting > 0) {
     return;
   }
-  produce_held(*group);
+  produce_ready_held(group->source);
 }
 
-void KafkaPipeline::produce_held(HeldOutputs& group) {
-  for (PendingOutput* h : group.outputs) {
-    h->held = false;
-    produce(*h);
+void KafkaPipeline::produce_ready_held(const TopicPartition& source) {
+  auto queue = held_order_.find(source);
+  if (queue == held_order_.end()) {
+    return;
+  }
+  while (!queue->second.empty() && queue->second.front()->waiting == 0) {
+    std::shared_ptr<HeldOutputs> group = std::move(queue->second.front());
+    queue->second.pop_front();
+    for (PendingOutput* h : group->outputs) {
+      h->held = false;
+      produce(*h);
+    }
+  }
+  if (queue->second.empty()) {
+    held_order_.erase(queue);
   }
 }
 
 void KafkaPipeline::drop_stale_held() {
   // Held outputs are neither inside librdkafka nor in retries_: nothing else would ever
   // erase those of partitions that are no longer ours.
+  for (auto it = held_order_.begin(); it != held_order_.end();) {
+    auto generation = generation_.find(it->first);
+    std::erase_if(it->second, [&](const std::shared_ptr<HeldOutputs>& g) {
+      return generation == generation_.end() || generation->second != g->generation;
+    });
+    it = it->second.empty() ? held_order_.erase(it) : std::next(it);
+  }
   for (auto it = outputs_.begin(); it != outputs_.end();) {
     auto next = std::next(it);
     if (it->held && stale(*it)) {
-      outputs_.erase(it);
+      erase(*it);
     }
     it = next;
   }
@@ -321,7 +360,7 @@ void KafkaPipeline::on_delivery(void* opaque, rd_kafka_resp_err_t err) {
     options_.on_acknowledged(out.record, out.source_timestamp);
   }
   if (!stale(out)) {
-    if (tracker_.ack(out.source, out.source_offset)) {
+    if (out.source_offset >= 0 && tracker_.ack(out.source, out.source_offset)) {
       acked_since_store_.insert(out.source);
     }
     release_held(out);
@@ -367,7 +406,13 @@ void KafkaPipeline::run_due_retries() {
   }
 }
 
-void KafkaPipeline::erase(PendingOutput& out) { outputs_.erase(out.self); }
+void KafkaPipeline::erase(PendingOutput& out) {
+  if (out.source_offset < 0 && !stale(out)) {
+    auto it = emitted_pending_.find(out.source);
+    if (it != emitted_pending_.end() && --it->second == 0) emitted_pending_.erase(it);
+  }
+  outputs_.erase(out.self);
+}
 
 bool KafkaPipeline::stale(const PendingOutput& out) const {
   auto it = generation_.find(out.source);

@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <map>
@@ -107,6 +108,14 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
   // asks the brokers for end and committed offsets, once per tick while a caller waits.
   void when_caught_up(std::function<void()> handler);
 
+  // Outputs that no input caused (the lifecycle's timers), produced on behalf of owner, an
+  // assigned input partition: after_others records wait for the others as with an input's
+  // outputs, and every after_others record of a partition is produced in the order its
+  // group was handed over, whichever group's others are acknowledged first (the state
+  // topic's last record of a case must be its newest state). Nothing is committed for them;
+  // a revocation waits for them as for the partition's inputs. False (nothing produced)
+  // when owner is not assigned.
+  bool emit(const TopicPartition& owner, std::vector<OutRecord> records, EpochMs timestamp);
   PipelineCounters counters() const;
   // Per assigned input partition; from librdkafka's cached watermarks (no broker call).
   std::vector<PartitionLag> lag() const;
@@ -134,6 +143,8 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
   struct HeldOutputs {
     std::size_t waiting = 0;  // outputs of the input not yet acknowledged
     std::vector<PendingOutput*> outputs;
+    TopicPartition source;
+    std::uint64_t generation = 0;
   };
   using Clock = std::chrono::steady_clock;
 
@@ -152,8 +163,10 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
   void run_due_retries();
   void arm_retry_timer();
   void erase(PendingOutput& out);
+  void enqueue(std::vector<OutRecord>& records, const TopicPartition& source, std::int64_t offset,
+               EpochMs timestamp, std::uint64_t generation, bool dead_letter);
   void release_held(PendingOutput& acknowledged);
-  void produce_held(HeldOutputs& group);
+  void produce_ready_held(const TopicPartition& source);
   void drop_stale_held();
   bool stale(const PendingOutput& out) const;
   void store_committable();
@@ -173,6 +186,11 @@ class KafkaPipeline : private kafka::ConsumerEvents, private kafka::ProducerEven
   // Declared before the clients: the producer must be destroyed before the outputs whose
   // bytes it may still be sending.
   std::list<PendingOutput> outputs_;
+  // Per input partition, its held groups in the order they were created: released from the
+  // front only (emit()).
+  std::map<TopicPartition, std::deque<std::shared_ptr<HeldOutputs>>> held_order_;
+  // Per input partition, emitted outputs not yet acknowledged (drain() waits for them).
+  std::map<TopicPartition, std::size_t> emitted_pending_;
   std::multimap<Clock::time_point, PendingOutput*> retries_;
   OffsetTracker tracker_;
   std::map<TopicPartition, std::uint64_t> generation_;  // assigned partitions

@@ -45,6 +45,7 @@ void KafkaPipeline::on_revoking(const std::vector<TopicPartition>& partitions, b
     generation_.erase(tp);
     stored_.erase(tp);
     acked_since_store_.erase(tp);
+    emitted_pending_.erase(tp);
   }
   // Outputs waiting for a retry now belong to no assignment: drop them. Those still inside
   // librdkafka are dropped when their delivery report comes.
@@ -99,6 +100,8 @@ bool KafkaPipeline::drain(const std::vector<TopicPartition>& partitions,
     std::size_t n = 0;
     for (const TopicPartition& tp : partitions) {
       n += tracker_.pending_outputs(tp);
+      auto emitted = emitted_pending_.find(tp);
+      if (emitted != emitted_pending_.end()) n += emitted->second;
     }
     return n;
   };

@@ -316,6 +316,45 @@ void read_partition(const KafkaSettings& settings, const std::string& topic,
       timeout);
 }
 
+std::optional<ConsumedRecord> read_record(const KafkaSettings& settings, const std::string& topic,
+                                          std::int32_t partition, std::int64_t offset,
+                                          std::chrono::milliseconds timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  static std::atomic<int> readers{0};
+  const std::string group = "case-gateway-record-reader-" + std::to_string(::getpid()) + "-" +
+                            std::to_string(readers.fetch_add(1));
+  kafka::KafkaHandle reader = kafka::make_client(
+      kafka::make_conf(settings, kafka::ClientRole::reader, {{"group.id", group}}),
+      kafka::ClientRole::reader);
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+      reader.get(), topic.c_str(), partition, &low, &high, remaining_ms(deadline));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw KafkaError("kafka: offsets of \"" + topic + "\" partition " + std::to_string(partition) +
+                     ": " + rd_kafka_err2str(err));
+  }
+  if (offset < low || offset >= high) {
+    return std::nullopt;
+  }
+  kafka::PartitionListHandle assignment = kafka::make_partition_list(1);
+  rd_kafka_topic_partition_list_add(assignment.get(), topic.c_str(), partition)->offset = offset;
+  rd_kafka_assign(reader.get(), assignment.get());
+  while (remaining_ms(deadline) > 0) {
+    kafka::MessageHandle msg(rd_kafka_consumer_poll(reader.get(), 100));
+    if (!msg) continue;
+    if (msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return std::nullopt;
+    if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw KafkaError("kafka: reading \"" + topic + "\": " + rd_kafka_message_errstr(msg.get()));
+    }
+    // A compacted-away or marker offset: the first record after it comes instead.
+    if (msg->offset != offset) return std::nullopt;
+    return to_record(*msg);
+  }
+  throw KafkaError("kafka: reading \"" + topic + "\" partition " + std::to_string(partition) +
+                   " offset " + std::to_string(offset) + " timed out");
+}
+
 int topic_partitions(const KafkaSettings& settings, const std::string& topic,
                      std::chrono::milliseconds timeout) {
   kafka::KafkaHandle client = kafka::make_client(

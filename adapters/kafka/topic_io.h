@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,6 +74,13 @@ void read_partition(const KafkaSettings& settings, const std::string& topic,
                     const std::function<void(std::string_view key, std::string_view value,
                                              bool tombstone)>& on_record,
                     std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// The record at offset of one partition; nothing when no record is there any more (deleted
+// by retention or compaction, or a transaction marker). Throws KafkaError when the cluster
+// does not answer in time.
+std::optional<ConsumedRecord> read_record(const KafkaSettings& settings, const std::string& topic,
+                                          std::int32_t partition, std::int64_t offset,
+                                          std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 // The topic's partition count; 0 when the cluster does not know the topic. Throws
 // KafkaError when the cluster does not answer in time.

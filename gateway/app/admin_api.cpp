@@ -1,12 +1,17 @@
 #include "gateway/app/admin_api.h"
 
 #include <chrono>
+#include <exception>
+#include <iterator>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "adapters/http/media_type.h"
 #include "adapters/http/problem_json.h"
 #include "adapters/intake/input_decoders.h"
 #include "gateway/app/explain.h"
+#include "gateway/core/case_id.h"
 #include "gateway/core/case_json.h"
 #include "gateway/metrics/exposition.h"
 
@@ -177,6 +182,40 @@ std::string GatewayMetrics::render(const GatewayConfig& gateway, const RoutingCo
               static_cast<double>(l.lag));
     }
   }
+  if (p.lifecycle) {
+    const LifecycleCounters& c = p.lifecycle->counters;
+    e.gauge("gateway_lifecycle_cases", "Cases whose lifecycle this instance tracks (its partitions).",
+            {}, static_cast<double>(p.lifecycle->tracked_cases));
+    e.gauge("gateway_lifecycle_timed_cases", "Tracked cases with a running SLA clock.", {},
+            static_cast<double>(p.lifecycle->timed_cases));
+    e.gauge("gateway_lifecycle_memory_bytes",
+            "Estimated memory of the tracked cases' states and timers.", {},
+            static_cast<double>(p.lifecycle->book_bytes));
+    for (const auto& [result, n] : {std::pair{"applied", c.updates_applied},
+                                    std::pair{"duplicate", c.updates_duplicate},
+                                    std::pair{"refused", c.updates_refused}}) {
+      e.counter("gateway_lifecycle_updates_total",
+                "Department status updates, by result (refused ones are dead-lettered).",
+                {{"result", result}}, static_cast<double>(n));
+    }
+    e.counter("gateway_lifecycle_timers_fired_total",
+              "Cases for which SLA timers fired (warnings, breaches, escalations).", {},
+              static_cast<double>(c.timers_fired));
+    e.counter("gateway_lifecycle_events_total", "Case events written.", {},
+              static_cast<double>(c.events));
+    e.counter("gateway_lifecycle_rerouted_total", "Returned cases routed again.", {},
+              static_cast<double>(c.rerouted));
+    for (const auto& [kind, n] : {std::pair{"untracked", c.cases_untracked},
+                                  std::pair{"reroute_failed", c.reroute_failures},
+                                  std::pair{"restore_refused", c.restore_refused},
+                                  std::pair{"timer_stuck", c.timers_stuck}}) {
+      e.counter("gateway_lifecycle_problems_total",
+                "Lifecycle problems, by kind (the log names the latest): cases routed without "
+                "clocks, returns not routed again, state records that did not decode, timers "
+                "the policy refused to fire.",
+                {{"kind", kind}}, static_cast<double>(n));
+    }
+  }
   e.counter("gateway_config_reloads_total", "Routing config reloads, by result.",
             {{"result", "ok"}}, static_cast<double>(reloads_ok));
   e.counter("gateway_config_reloads_total", "Routing config reloads, by result.",
@@ -313,7 +352,87 @@ http::AdminHandlers make_admin_handlers(const AdminContext& c) {
     return json_reply(200, "{\"result\":\"ok\",\"rules\":" + std::to_string(outcome.rules) +
                                ",\"departments\":" + std::to_string(outcome.departments) + "}");
   };
+  if (c.queries != nullptr) {
+    const CaseQueries* queries = c.queries;
+    h.case_view = [queries](std::string_view case_id) {
+      return case_view_reply(*queries, case_id);
+    };
+    h.stats = [queries](const std::multimap<std::string, std::string>& parameters) {
+      return stats_reply(*queries, parameters);
+    };
+  }
   return h;
+}
+
+namespace {
+
+// What a query that could not run answers.
+http::HttpReply query_failure(const std::exception& e) {
+  if (dynamic_cast<const QueriesBusy*>(&e) != nullptr) {
+    http::Problem p = http::problem_for(429, "rate_limited", e.what());
+    p.retry_after_seconds = 1;
+    return http::problem_reply(p);
+  }
+  http::Problem p = http::problem_for(503, "kafka_unavailable", e.what());
+  p.retry_after_seconds = 5;
+  return http::problem_reply(p);
+}
+
+// The parameter's only value; a repeated one is a refusal.
+MaybeRefusal single_parameter(const std::multimap<std::string, std::string>& parameters,
+                              const std::string& name, std::optional<std::string_view>& out) {
+  const auto [first, last] = parameters.equal_range(name);
+  if (first == last) return std::nullopt;
+  if (std::next(first) != last) {
+    return Refusal{RefusalCode::out_of_range, name, "given more than once"};
+  }
+  out = first->second;
+  return std::nullopt;
+}
+
+}  // namespace
+
+http::HttpReply case_view_reply(const CaseQueries& queries, std::string_view case_id) {
+  try {
+    const CaseView view = queries.case_view(case_id);
+    if (!view.found) {
+      // The path is echoed only when it is a case id: anything else may not even be UTF-8.
+      std::string detail = is_case_id(case_id)
+                               ? "no case " + std::string(case_id) + " on the state topic"
+                               : std::string(
+                                     "not a case id (HL- or GR- and 24 lowercase hex "
+                                     "digits), so no such case");
+      if (!view.scan.complete) {
+        detail += " (the first " + std::to_string(view.scan.limit) + " records were read)";
+      }
+      return http::problem_reply(http::problem_for(404, "not_found", std::move(detail)));
+    }
+    return json_reply(200, case_view_json(view));
+  } catch (const std::exception& e) {
+    return query_failure(e);
+  }
+}
+
+http::HttpReply stats_reply(const CaseQueries& queries,
+                            const std::multimap<std::string, std::string>& parameters) {
+  std::optional<std::string_view> from;
+  std::optional<std::string_view> to;
+  std::optional<std::string_view> by;
+  MaybeRefusal refused = single_parameter(parameters, "from", from);
+  if (!refused) refused = single_parameter(parameters, "to", to);
+  if (!refused) refused = single_parameter(parameters, "by", by);
+  Result<StatsQuery> query =
+      refused ? Result<StatsQuery>(*refused) : parse_stats_query(from, to, by);
+  if (!query) {
+    http::Problem p = http::problem_for(400, "bad_query", query.refusal().message());
+    p.field = query.refusal().field;
+    return http::problem_reply(p);
+  }
+  try {
+    return json_reply(200, stats_json(queries.stats(*query)));
+  } catch (const std::exception& e) {
+    return query_failure(e);
+  }
 }
 
 }  // namespace gw::app

@@ -11,13 +11,16 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "adapters/http/http_server.h"
 #include "adapters/kafka/acked_producer.h"
+#include "adapters/kafka/case_gateway.h"
 #include "adapters/kafka/pipeline_counters.h"
+#include "gateway/app/case_queries.h"
 #include "gateway/app/route_reloader.h"
 #include "gateway/core/gateway_config.h"
 #include "gateway/metrics/latency_histogram.h"
@@ -30,6 +33,7 @@ struct PipelineSnapshot {
   PipelineCounters routing;
   std::vector<PartitionLag> intake_lag;
   std::vector<PartitionLag> routing_lag;
+  std::optional<LifecycleReport> lifecycle;  // when the lifecycle is on
 };
 
 class GatewayMetrics {
@@ -60,9 +64,18 @@ struct AdminContext {
   GatewayMetrics* metrics = nullptr;
   http::WebhookService* webhooks = nullptr;  // null when the gateway has no webhooks
   kafka::AckedProducer* producer = nullptr;  // for readiness
+  // GET /v1/cases/{caseId} and GET /v1/stats; null: those answer 503 (no lifecycle).
+  const CaseQueries* queries = nullptr;
 };
 
 http::AdminHandlers make_admin_handlers(const AdminContext& context);
+
+// GET /v1/cases/{caseId} and GET /v1/stats over queries: 200 with the JSON answer; 404 for an
+// unknown case; 400 `bad_query` for bad stats parameters; 429 when too many queries run;
+// 503 `kafka_unavailable` when Kafka did not answer.
+http::HttpReply case_view_reply(const CaseQueries& queries, std::string_view case_id);
+http::HttpReply stats_reply(const CaseQueries& queries,
+                            const std::multimap<std::string, std::string>& parameters);
 
 // The routing config as GET /v1/routes shows it (with the last reload's outcome).
 std::string routes_json(const RoutingConfig& routing, const ReloadOutcome& last);

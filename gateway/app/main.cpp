@@ -38,6 +38,30 @@ gw::CaseProcessor autodetect_processor(std::shared_ptr<const gw::RouteTable> tab
   return processor;
 }
 
+// The lifecycle's files (sla.yaml, the calendars), when gateway.yaml turns the lifecycle on.
+// routing: nullptr when the routing file did not load (the files are still checked alone).
+bool check_lifecycle_files(const gw::LifecycleSettings& settings,
+                           const gw::RoutingConfig* routing) {
+  gw::app::LifecycleCheck check = gw::app::check_lifecycle(settings, routing);
+  for (const gw::ConfigError& w : check.warnings) std::cerr << "warning: " << w.to_string() << '\n';
+  if (!check.errors.empty()) {
+    for (const gw::ConfigError& e : check.errors) std::cerr << e.to_string() << '\n';
+    std::cerr << check.errors.size() << (check.errors.size() == 1 ? " problem" : " problems")
+              << " found\n";
+    return false;
+  }
+  if (!check.lifecycle) return routing == nullptr;  // nothing wrong with the files themselves
+  const gw::app::Lifecycle& l = *check.lifecycle;
+  std::size_t rules = 0;
+  for (const auto& stage : l.sla->stages) rules += stage ? stage->rules.size() : 0;
+  std::cout << settings.sla_file << ": OK (" << rules << " rules; command center "
+            << l.options.command_center << ")\n";
+  std::cout << settings.calendars << ": OK (" << l.calendar_files.size() << " files, years";
+  for (int year : l.calendar->years()) std::cout << ' ' << year;
+  std::cout << ")\n";
+  return true;
+}
+
 int check_config(const std::string& config, const std::string& routes) {
   std::string routing = routes;
   std::optional<gw::GatewayConfig> gateway;
@@ -47,16 +71,23 @@ int check_config(const std::string& config, const std::string& routes) {
     std::cout << config << ": OK (" << gateway->inputs.size() << " inputs, kafka: "
               << (gateway->kafka.brokers.empty() ? std::string("embedded mock cluster")
                                                  : gateway->kafka.brokers)
-              << ")\n";
+              << (gateway->lifecycle ? ", lifecycle on" : "") << ")\n";
     routing = gateway->routing_file;
   }
+  // Every file is checked, whatever an earlier one says: all problems at once.
   auto table = gw::app::load_route_table(routing, std::cerr);
-  if (!table) return 2;
-  if (gateway && !gw::app::consistent(*gateway, table->config(), std::cerr)) return 2;
-  const gw::RoutingConfig& r = table->config();
-  std::cout << routing << ": OK (" << r.departments.size() << " departments, " << r.rules.size()
-            << " rules, default " << r.default_department << ")\n";
-  return 0;
+  bool ok = table != nullptr;
+  if (table && gateway && !gw::app::consistent(*gateway, table->config(), std::cerr)) ok = false;
+  if (ok) {
+    const gw::RoutingConfig& r = table->config();
+    std::cout << routing << ": OK (" << r.departments.size() << " departments, " << r.rules.size()
+              << " rules, default " << r.default_department << ")\n";
+  }
+  if (gateway && gateway->lifecycle &&
+      !check_lifecycle_files(*gateway->lifecycle, table ? &table->config() : nullptr)) {
+    ok = false;
+  }
+  return ok ? 0 : 2;
 }
 
 int explain_command(const std::string& config, const std::string& routes, const std::string& file,

@@ -24,7 +24,9 @@
 #include "adapters/kafka/case_gateway.h"
 #include "adapters/kafka/kafka_pipeline.h"
 #include "adapters/kafka/topic_io.h"
+#include "adapters/updates/status_update_json.h"
 #include "gateway/app/admin_api.h"
+#include "gateway/app/case_queries.h"
 #include "gateway/app/config_loading.h"
 #include "gateway/app/route_reloader.h"
 #include "gateway/app/env_expansion.h"
@@ -35,14 +37,61 @@ namespace gw::app {
 namespace {
 
 // Every topic the gateway reads or writes, so that they exist before it starts.
-std::vector<std::string> needed_topics(const GatewayConfig& gateway, const RoutingConfig& routing) {
+std::vector<std::string> needed_topics(const GatewayConfig& gateway, const RoutingConfig& routing,
+                                       const std::optional<Lifecycle>& lifecycle) {
   std::set<std::string> topics;
   for (const InputSpec& in : gateway.inputs) topics.insert(in.topic);
   for (const Department& d : routing.departments) topics.insert(d.topic);
   topics.insert(gateway.dead_letter_topic);
   topics.insert(gateway.internal_topic);
   topics.insert(gateway.updates_topic);
+  if (lifecycle && gateway.lifecycle) {
+    topics.insert(gateway.lifecycle->events_topic);
+    topics.insert(gateway.lifecycle->supervision_topic);
+    // Every escalation tier's topic.
+    for (const auto& stage : lifecycle->sla->stages) {
+      if (!stage) continue;
+      auto add_tiers = [&](const SlaRule& rule) {
+        for (const EscalationTier& tier : rule.escalation) topics.insert(tier.topic);
+      };
+      add_tiers(stage->fallback);
+      for (const SlaRule& rule : stage->rules) add_tiers(rule);
+    }
+  }
   return {topics.begin(), topics.end()};
+}
+
+// The lifecycle's wiring for the routing stage; off (no policy) without a lifecycle section.
+LifecycleWiring lifecycle_wiring(const GatewayConfig& gateway,
+                                 const std::optional<Lifecycle>& lifecycle) {
+  LifecycleWiring w;
+  if (!lifecycle || !gateway.lifecycle) return w;
+  w.policy = lifecycle->policy;
+  w.options = lifecycle->options;
+  w.events_topic = gateway.lifecycle->events_topic;
+  w.supervision_topic = gateway.lifecycle->supervision_topic;
+  w.update_topics = {gateway.updates_topic};
+  w.make_update_parser = []() -> UpdateParser {
+    // simdjson wants padding after the bytes: each update is copied into a reused buffer.
+    struct Reader {
+      simdjson::ondemand::parser parser;
+      std::string buffer;
+    };
+    return [reader = std::make_shared<Reader>()](std::string_view bytes) -> Result<StatusUpdate> {
+      constexpr std::size_t kMaxUpdateBytes = std::size_t{1} << 20;
+      if (bytes.size() > kMaxUpdateBytes) {
+        return Refusal{RefusalCode::too_large, "",
+                       std::to_string(bytes.size()) + " bytes, at most " +
+                           std::to_string(kMaxUpdateBytes) + " for a status update"};
+      }
+      reader->buffer.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
+      reader->buffer.assign(bytes);
+      return updates::parse_status_update(
+          reader->parser, simdjson::padded_string_view(reader->buffer.data(), bytes.size(),
+                                                       reader->buffer.capacity()));
+    };
+  };
+  return w;
 }
 
 // Set by SIGINT/SIGTERM while the gateway waits for Kafka at start-up (before the io loop's
@@ -132,6 +181,7 @@ void refresh_metrics_every_second(boost::asio::steady_timer& timer, CaseGateway&
     s.intake_lag = pipeline.intake_lag();
     s.routing = pipeline.routing_counters();
     s.routing_lag = pipeline.routing_lag();
+    s.lifecycle = pipeline.lifecycle_report();
     metrics.set_pipelines(std::move(s));
     refresh_metrics_every_second(timer, pipeline, metrics);
   });
@@ -205,6 +255,11 @@ int run(const RunOptions& options) {
   if (!gateway) return 2;
   auto table = load_route_table(gateway->routing_file, std::cerr);
   if (!table || !consistent(*gateway, table->config(), std::cerr)) return 2;
+  std::optional<Lifecycle> lifecycle;
+  if (gateway->lifecycle) {
+    lifecycle = load_lifecycle(*gateway->lifecycle, table->config(), std::cerr);
+    if (!lifecycle) return 2;
+  }
   spdlog::set_level(spdlog::level::from_str(gateway->log_level));
   KafkaSettings settings = gateway->kafka;
   if (!expand_secrets(settings, gateway->http)) return 2;
@@ -228,7 +283,7 @@ int run(const RunOptions& options) {
     }
   }
 
-  std::vector<std::string> topics = needed_topics(*gateway, table->config());
+  std::vector<std::string> topics = needed_topics(*gateway, table->config(), lifecycle);
   std::unique_ptr<EmbeddedCluster> embedded;
   int internal_partitions = settings.topic_partitions;
   try {
@@ -297,7 +352,8 @@ int run(const RunOptions& options) {
   std::unique_ptr<CaseGateway> pipeline;
   try {
     pipeline = std::make_unique<CaseGateway>(io, settings, *gateway, make_processor,
-                                             internal_partitions, pipeline_options);
+                                             internal_partitions, pipeline_options,
+                                             lifecycle_wiring(*gateway, lifecycle));
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
@@ -308,8 +364,15 @@ int run(const RunOptions& options) {
   std::unique_ptr<kafka::AckedProducer> webhook_producer;
   std::unique_ptr<ProducerWriter> webhook_writer;
   std::unique_ptr<http::WebhookService> webhooks;
+  std::unique_ptr<CaseQueries> queries;  // outlives the server, which calls it
   std::unique_ptr<http::HttpServer> server;
   if (!gateway->http.listen.empty()) {
+    if (gateway->lifecycle) {
+      CaseQuerySettings q;
+      q.state_topic = gateway->state_topic;
+      q.events_topic = gateway->lifecycle->events_topic;
+      queries = std::make_unique<CaseQueries>(settings, q);
+    }
     try {
       webhook_producer = std::make_unique<kafka::AckedProducer>(
           settings, gateway->http.linger_ms,
@@ -317,7 +380,8 @@ int run(const RunOptions& options) {
       webhook_writer = std::make_unique<ProducerWriter>(*webhook_producer);
       webhooks = std::make_unique<http::WebhookService>(*gateway, internal_partitions,
                                                         make_processor, *webhook_writer);
-      AdminContext admin{&*gateway, &routes, &metrics, webhooks.get(), webhook_producer.get()};
+      AdminContext admin{&*gateway, &routes, &metrics, webhooks.get(), webhook_producer.get(),
+                         queries.get()};
       server = std::make_unique<http::HttpServer>(
           gateway->http, *webhooks, make_admin_handlers(admin),
           [&metrics](std::string_view endpoint, int status, double seconds) {

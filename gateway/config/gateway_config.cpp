@@ -25,4 +25,14 @@ std::string_view to_string(Charset c) {
   return "unknown";
 }
 
+std::string_view to_string(ResolveClock c) {
+  switch (c) {
+    case ResolveClock::from_dispatch:
+      return "from_dispatch";
+    case ResolveClock::from_sign_for:
+      return "from_sign_for";
+  }
+  return "unknown";
+}
+
 }  // namespace gw

@@ -7,6 +7,7 @@
 
 #include "gateway/config/charset_spellings.h"
 #include "gateway/config/http_yaml.h"
+#include "gateway/config/lifecycle_yaml.h"
 #include "gateway/config/name_syntax.h"
 #include "gateway/config/priority_spellings.h"
 #include "gateway/config/yaml_reader.h"
@@ -180,10 +181,16 @@ InputRead read_input(Diagnostics& diag, const Field& at) {
 
 // The topics the gateway writes for itself, by their key in gateway.yaml.
 std::vector<std::pair<std::string_view, const std::string*>> own_topics(const GatewayConfig& g) {
-  return {{"dead_letter_topic", &g.dead_letter_topic},
-          {"internal_topic", &g.internal_topic},
-          {"state_topic", &g.state_topic},
-          {"updates_topic", &g.updates_topic}};
+  std::vector<std::pair<std::string_view, const std::string*>> own = {
+      {"dead_letter_topic", &g.dead_letter_topic},
+      {"internal_topic", &g.internal_topic},
+      {"state_topic", &g.state_topic},
+      {"updates_topic", &g.updates_topic}};
+  if (g.lifecycle) {
+    own.emplace_back("lifecycle.events_topic", &g.lifecycle->events_topic);
+    own.emplace_back("lifecycle.supervision_topic", &g.lifecycle->supervision_topic);
+  }
+  return own;
 }
 
 std::string_view why_not_shared(std::string_view own) {
@@ -219,14 +226,14 @@ void read_inputs(Diagnostics& diag, const Field& at, const GatewayConfig& gatewa
   }
 }
 
-// routing_file is relative to the folder of the gateway config, not to the working directory,
-// so that the pair of files can be moved together.
-std::string resolve_routing_file(const std::string& routing_file, const std::string& config_file) {
-  const std::filesystem::path routing(routing_file);
-  if (routing.is_absolute()) {
-    return routing.lexically_normal().string();
+// routing_file (and the lifecycle's files) are relative to the folder of the gateway config,
+// not to the working directory, so that the files can be moved together.
+std::string resolve_beside_config(const std::string& file, const std::string& config_file) {
+  const std::filesystem::path path(file);
+  if (path.is_absolute()) {
+    return path.lexically_normal().string();
   }
-  return (std::filesystem::path(config_file).parent_path() / routing).lexically_normal().string();
+  return (std::filesystem::path(config_file).parent_path() / path).lexically_normal().string();
 }
 
 }  // namespace
@@ -243,7 +250,7 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
   const MapReader top(
       diag, Field::root(*root),
       {"version", "routing_file", "log_level", "kafka", "dead_letter_topic", "internal_topic",
-       "state_topic", "updates_topic", "http", "inputs"});
+       "state_topic", "updates_topic", "http", "lifecycle", "inputs"});
   if (!top.is_map()) {
     return diag.take_errors();
   }
@@ -254,7 +261,7 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
       routing_file = *file;
     }
   }
-  gateway.routing_file = resolve_routing_file(routing_file, file_name);
+  gateway.routing_file = resolve_beside_config(routing_file, file_name);
   if (const auto f = top.optional("log_level")) {
     if (const auto level = config::read_enum<std::string_view>(diag, *f, kLogLevels)) {
       gateway.log_level = std::string(*level);
@@ -292,6 +299,14 @@ std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
       }
     }
     own_keys_read.push_back(key);
+  }
+  if (const auto f = top.optional("lifecycle")) {
+    std::vector<config::TakenTopic> taken;
+    for (const auto& [key, topic] : own_topics(gateway)) taken.emplace_back(key, *topic);
+    LifecycleSettings lifecycle = config::read_lifecycle(diag, *f, taken);
+    lifecycle.sla_file = resolve_beside_config(lifecycle.sla_file, file_name);
+    lifecycle.calendars = resolve_beside_config(lifecycle.calendars, file_name);
+    gateway.lifecycle = std::move(lifecycle);
   }
   if (const auto f = top.optional("http")) {
     gateway.http = config::read_http(diag, *f);

@@ -10,7 +10,8 @@
 
 namespace gw {
 
-// Parses and validates; routing_file is resolved against the folder of file_name.
+// Parses and validates; routing_file (and the lifecycle's sla_file and calendars) are resolved
+// against the folder of file_name. The lifecycle's files are not read here.
 // Every problem is reported (file:line:column, key path, what is wrong); unknown keys are errors.
 std::variant<GatewayConfig, std::vector<ConfigError>> parse_gateway_config(
     std::string_view yaml_text, const std::string& file_name);

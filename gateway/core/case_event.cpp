@@ -1,9 +1,13 @@
 #include "gateway/core/case_event.h"
 
+#include <simdjson.h>
 #include <xxhash.h>
 
+#include <array>
 #include <cstring>
 #include <iterator>
+#include <limits>
+#include <span>
 
 #include "gateway/core/case_json.h"
 #include "gateway/core/time_format.h"
@@ -138,6 +142,325 @@ void append_event_json(std::string& out, const CaseEvent& e) {
   member(out, "supervision");
   out.append(e.supervision ? "true" : "false");
   out.push_back('}');
+}
+
+std::optional<EventType> event_type_from_string(std::string_view name) {
+  for (std::size_t i = 0; i < kEventTypeCount; ++i) {
+    if (kEventTypeNames[i] == name) return static_cast<EventType>(i);
+  }
+  return std::nullopt;
+}
+
+// --- parse_event_json ---
+//
+// simdjson's DOM API rather than On Demand: an event is small, read once, and DOM validates the
+// whole document (UTF-8, structure, nothing after the root) before a member is looked at.
+// gw_json's readers (adapters/json) would word the refusals alike, but the core cannot depend
+// on an adapter.
+
+namespace {
+
+namespace dom = simdjson::dom;
+
+// The members append_event_json writes; the index is the bit in a seen-mask.
+enum EventMember : int {
+  kId,
+  kCaseId,
+  kType,
+  kAt,
+  kSeq,
+  kDepartment,
+  kStatus,
+  kUpdateId,
+  kStage,
+  kDue,
+  kWarning,
+  kTier,
+  kTierName,
+  kTopic,
+  kReason,
+  kCo,
+  kSatisfaction,
+  kSupervision,
+  kEventMemberCount,
+};
+
+constexpr std::string_view kMemberNames[] = {
+    "id",       "caseId",   "type",   "at",  "seq",          "department",
+    "status",   "updateId", "stage",  "due", "warning",      "tier",
+    "tierName", "topic",    "reason", "co",  "satisfaction", "supervision",
+};
+static_assert(std::size(kMemberNames) == kEventMemberCount);
+
+int member_index(std::string_view key) {
+  for (int i = 0; i < kEventMemberCount; ++i) {
+    if (kMemberNames[i] == key) return i;
+  }
+  return -1;
+}
+
+std::string_view json_type_name(dom::element_type t) {
+  switch (t) {
+    case dom::element_type::ARRAY:
+      return "array";
+    case dom::element_type::OBJECT:
+      return "object";
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE:
+      return "number";
+    case dom::element_type::STRING:
+      return "string";
+    case dom::element_type::BOOL:
+      return "boolean";
+    case dom::element_type::NULL_VALUE:
+      return "null";
+  }
+  return "value";
+}
+
+Refusal event_refusal(RefusalCode code, std::string field, std::string detail) {
+  return Refusal{code, std::move(field), std::move(detail)};
+}
+
+Refusal wrong_type(std::string_view field, std::string_view expected, dom::element v) {
+  return event_refusal(
+      RefusalCode::wrong_type, std::string(field),
+      "expected " + std::string(expected) + ", found " + std::string(json_type_name(v.type())));
+}
+
+MaybeRefusal read_string(std::string_view field, dom::element v, std::string_view& out) {
+  if (v.get_string().get(out) != simdjson::SUCCESS) return wrong_type(field, "a string", v);
+  return std::nullopt;
+}
+
+MaybeRefusal read_text(std::string_view field, dom::element v, std::string& out) {
+  std::string_view s;
+  if (auto refused = read_string(field, v, s)) return refused;
+  out.assign(s);
+  return std::nullopt;
+}
+
+// A JSON integer in [min, max].
+MaybeRefusal read_integer(std::string_view field, dom::element v, std::int64_t min,
+                          std::int64_t max, std::int64_t& out) {
+  const dom::element_type t = v.type();
+  if (t == dom::element_type::UINT64) {
+    // Beyond INT64_MAX: out of every range the event uses.
+    return event_refusal(
+        RefusalCode::out_of_range, std::string(field),
+        "expected an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  if (t != dom::element_type::INT64 || v.get_int64().get(out) != simdjson::SUCCESS) {
+    return wrong_type(field, "an integer", v);
+  }
+  if (out < min || out > max) {
+    return event_refusal(RefusalCode::out_of_range, std::string(field),
+                         "expected an integer from " + std::to_string(min) + " to " +
+                             std::to_string(max) + ", found " + std::to_string(out));
+  }
+  return std::nullopt;
+}
+
+MaybeRefusal read_time(std::string_view field, dom::element v, EpochMs& out) {
+  std::string_view s;
+  if (auto refused = read_string(field, v, s)) return refused;
+  const std::optional<EpochMs> t = parse_time(s);
+  if (!t) {
+    return event_refusal(RefusalCode::bad_time, std::string(field),
+                         "expected an RFC 3339 time such as 2025-09-21T10:22:00+08:00");
+  }
+  out = *t;
+  return std::nullopt;
+}
+
+template <typename Enum>
+MaybeRefusal read_name(std::string_view field, dom::element v,
+                       std::span<const std::string_view> names, Enum& out) {
+  std::string_view s;
+  if (auto refused = read_string(field, v, s)) return refused;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == s) {
+      out = static_cast<Enum>(i);
+      return std::nullopt;
+    }
+  }
+  std::string detail = "expected one of ";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) detail.append(", ");
+    detail.append(names[i]);
+  }
+  return event_refusal(RefusalCode::out_of_range, std::string(field), std::move(detail));
+}
+
+// The lifecycle status names, in enum order, from to_string(LifecycleStatus).
+std::span<const std::string_view> status_names() {
+  static const std::array<std::string_view, kLifecycleStatusCount> names = [] {
+    std::array<std::string_view, kLifecycleStatusCount> a{};
+    for (std::size_t i = 0; i < kLifecycleStatusCount; ++i) {
+      a[i] = to_string(static_cast<LifecycleStatus>(i));
+    }
+    return a;
+  }();
+  return names;
+}
+
+MaybeRefusal read_co(dom::element v, std::vector<std::string>& out) {
+  dom::array items;
+  if (v.get_array().get(items) != simdjson::SUCCESS) return wrong_type("co", "an array", v);
+  std::size_t i = 0;
+  for (dom::element item : items) {
+    const std::string field = "co[" + std::to_string(i++) + "]";
+    std::string_view s;
+    if (auto refused = read_string(field, item, s)) return refused;
+    out.emplace_back(s);
+  }
+  return std::nullopt;
+}
+
+MaybeRefusal read_member(int index, std::string_view key, dom::element v, CaseEvent& e,
+                         std::optional<std::int64_t>& warning, std::optional<std::int64_t>& tier) {
+  std::int64_t n = 0;
+  switch (index) {
+    case kId:
+      return read_text(key, v, e.id);
+    case kCaseId:
+      return read_text(key, v, e.case_id);
+    case kType:
+      return read_name(key, v, kEventTypeNames, e.type);
+    case kAt:
+      return read_time(key, v, e.at);
+    case kSeq:
+      if (auto refused = read_integer(key, v, 0, std::numeric_limits<std::uint32_t>::max(), n)) {
+        return refused;
+      }
+      e.seq = static_cast<std::uint32_t>(n);
+      return std::nullopt;
+    case kDepartment:
+      return read_text(key, v, e.department);
+    case kStatus:
+      return read_name(key, v, status_names(), e.status);
+    case kUpdateId:
+      return read_text(key, v, e.update_id);
+    case kStage: {
+      SlaStage stage = SlaStage::sign_for;
+      if (auto refused = read_name(key, v, kSlaStageNames, stage)) return refused;
+      e.stage = stage;
+      return std::nullopt;
+    }
+    case kDue: {
+      EpochMs due = 0;
+      if (auto refused = read_time(key, v, due)) return refused;
+      e.due = due;
+      return std::nullopt;
+    }
+    case kWarning:
+    case kTier:
+      if (auto refused = read_integer(key, v, std::numeric_limits<int>::min(),
+                                      std::numeric_limits<int>::max(), n)) {
+        return refused;
+      }
+      (index == kWarning ? warning : tier) = n;
+      return std::nullopt;
+    case kTierName:
+      return read_text(key, v, e.tier);
+    case kTopic:
+      return read_text(key, v, e.topic);
+    case kReason:
+      return read_text(key, v, e.reason);
+    case kCo:
+      return read_co(v, e.co);
+    case kSatisfaction:
+      if (auto refused = read_integer(key, v, std::numeric_limits<int>::min(),
+                                      std::numeric_limits<int>::max(), n)) {
+        return refused;
+      }
+      e.satisfaction = static_cast<int>(n);
+      return std::nullopt;
+    case kSupervision:
+      if (v.get_bool().get(e.supervision) != simdjson::SUCCESS) {
+        return wrong_type(key, "true or false", v);
+      }
+      return std::nullopt;
+    default:
+      return std::nullopt;
+  }
+}
+
+// `warning` on warned events and `tier` on escalated ones: required there, refused elsewhere.
+MaybeRefusal check_index(CaseEvent& e, std::optional<std::int64_t> warning,
+                         std::optional<std::int64_t> tier) {
+  struct Rule {
+    EventType type;
+    std::string_view name;
+    std::optional<std::int64_t> value;
+  };
+  for (const Rule& r :
+       {Rule{EventType::warned, "warning", warning}, Rule{EventType::escalated, "tier", tier}}) {
+    if (e.type == r.type) {
+      if (!r.value) {
+        return event_refusal(RefusalCode::missing_field, std::string(r.name),
+                             "required for " + std::string(to_string(r.type)) + " events");
+      }
+      e.index = static_cast<int>(*r.value);
+    } else if (r.value) {
+      return event_refusal(RefusalCode::out_of_range, std::string(r.name),
+                           "only " + std::string(to_string(r.type)) + " events carry it; this is " +
+                               std::string(to_string(e.type)));
+    }
+  }
+  return std::nullopt;
+}
+
+MaybeRefusal fill_event(std::string_view json, CaseEvent& e) {
+  thread_local dom::parser parser;
+  dom::element root;
+  // realloc_if_needed: simdjson reads SIMDJSON_PADDING bytes past the end, which a Kafka
+  // payload does not have; the parser copies into its own padded buffer.
+  if (const simdjson::error_code err = parser.parse(json.data(), json.size(), true).get(root)) {
+    switch (err) {
+      case simdjson::EMPTY:
+        return event_refusal(RefusalCode::empty_input, "", "no bytes");
+      case simdjson::UTF8_ERROR:
+        return event_refusal(RefusalCode::invalid_encoding, "", "not valid UTF-8");
+      default:
+        return event_refusal(RefusalCode::malformed_json, "", simdjson::error_message(err));
+    }
+  }
+  dom::object object;
+  if (root.get_object().get(object) != simdjson::SUCCESS) {
+    return event_refusal(RefusalCode::not_an_object, "",
+                         "expected an object, found " + std::string(json_type_name(root.type())));
+  }
+  std::uint32_t seen = 0;
+  std::optional<std::int64_t> warning;
+  std::optional<std::int64_t> tier;
+  for (dom::key_value_pair member : object) {
+    const int index = member_index(member.key);
+    if (index < 0) continue;
+    const std::uint32_t bit = std::uint32_t{1} << index;
+    if ((seen & bit) != 0) {
+      return event_refusal(RefusalCode::malformed_json, std::string(member.key),
+                           "the member is given twice");
+    }
+    seen |= bit;
+    if (auto refused = read_member(index, member.key, member.value, e, warning, tier)) {
+      return refused;
+    }
+  }
+  for (int required : {kId, kCaseId, kType, kAt, kSeq, kStatus, kSupervision}) {
+    if ((seen & (std::uint32_t{1} << required)) == 0) {
+      return event_refusal(RefusalCode::missing_field, std::string(kMemberNames[required]),
+                           "required");
+    }
+  }
+  return check_index(e, warning, tier);
+}
+
+}  // namespace
+
+Result<CaseEvent> parse_event_json(std::string_view json) {
+  return filled<CaseEvent>([json](CaseEvent& e) { return fill_event(json, e); });
 }
 
 }  // namespace gw

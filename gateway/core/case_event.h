@@ -16,6 +16,7 @@
 
 #include "gateway/core/case.h"
 #include "gateway/core/case_state.h"
+#include "gateway/core/refusal.h"
 #include "gateway/core/sla_stage.h"
 
 namespace gw {
@@ -81,5 +82,18 @@ std::string make_event_id(std::string_view case_id, EventType type, std::optiona
 // Appends the compact JSON of e: camelCase members, times in RFC 3339 +08:00, members without
 // a value left out.
 void append_event_json(std::string& out, const CaseEvent& e);
+
+// The inverse of to_string(EventType); nothing for any other text.
+std::optional<EventType> event_type_from_string(std::string_view name);
+
+// The inverse of append_event_json, for the readers of the case-events topic (the queries,
+// docs/http-api.md). Untrusted bytes: a refusal naming the member and what was expected, never
+// a crash. id, caseId, type, at, seq, status and supervision are required; `warning` belongs
+// to warned events and `tier` to escalated ones (required there, refused elsewhere). Members
+// it does not know are ignored (a later writer may add some); a member given twice is
+// malformed_json. Times take any form of time_format.h's parse_time. index is 0 for the types
+// that carry none, as append_event_json leaves it out for them.
+// Thread-safe: each thread parses with a parser of its own (kept between calls).
+Result<CaseEvent> parse_event_json(std::string_view json);
 
 }  // namespace gw

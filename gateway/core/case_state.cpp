@@ -332,6 +332,7 @@ void append_case_state(std::string& out, const CaseState& s) {
   }
   put_varint(out, s.applied.size());
   for (std::uint64_t h : s.applied) put_fixed64(out, h);
+  put_varint(out, zigzag(s.input_offset));
 }
 
 std::string encode_case_state(const CaseState& s) {
@@ -396,6 +397,11 @@ Result<CaseState> decode_case_state(std::string_view bytes) {
   if (r.count("applied", kMaxAppliedIdsWindow, n)) {
     s.applied.resize(n);
     for (std::size_t i = 0; i < n && !r.failed(); ++i) r.fixed64("applied", s.applied[i]);
+  }
+  std::uint64_t input_offset = 0;
+  if (r.varint("inputOffset", input_offset)) {
+    s.input_offset = unzigzag(input_offset);
+    if (s.input_offset < -1) r.fail("inputOffset", "an offset is -1 (unknown) or more");
   }
   if (!r.failed() && !r.at_end()) r.fail("", "trailing bytes after the state");
   if (r.failed()) return r.take_error();

@@ -129,6 +129,10 @@ struct CaseState {
   std::optional<EpochMs> last_at;  // the `at` of the last applied update
   std::uint32_t same_at = 0;       // how many applied updates carried exactly last_at
   std::uint32_t event_seq = 0;     // the seq the next event gets
+  // Where the case's input is on the internal topic (same partition as the state record):
+  // a case returned as misrouted is routed again from it, since the state keeps no case
+  // text. -1 when unknown.
+  std::int64_t input_offset = -1;
 
   std::size_t returns() const { return returned_by.size(); }
   const StageClock* clock(SlaStage stage) const;

@@ -4,10 +4,12 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "gateway/core/case.h"
+#include "gateway/core/case_lifecycle.h"
 #include "gateway/core/routing_config.h"
 
 namespace gw {
@@ -79,6 +81,25 @@ struct HttpSettings {
   std::vector<HttpSender> senders;
 };
 
+// The case lifecycle and its SLA timers (docs/lifecycle.md): gateway.yaml's `lifecycle`
+// section. The files it names are read by gateway/app/config_loading.h (check_lifecycle).
+struct LifecycleSettings {
+  // Both resolved like routing_file: absolute, or relative to the gateway config's folder.
+  std::string sla_file;                                // the SLA policy (docs/sla.md)
+  std::string calendars;                               // the folder of working-day calendar files
+  std::string events_topic = "case-events";            // every change of every case
+  std::string supervision_topic = "case-supervision";  // warnings and breaches
+  std::size_t max_returns = 2;  // returns before the command center holds the case
+  // A department code; empty: the routing file's default department.
+  std::string command_center;
+  ResolveClock resolve_clock = ResolveClock::from_dispatch;
+  std::size_t applied_ids_window = 32;  // 1..kMaxAppliedIdsWindow
+  SourcePos pos;                        // the section, for messages about the files it names
+  SourcePos command_center_pos;         // checked against the routing file's departments
+};
+
+std::string_view to_string(ResolveClock c);  // "from_dispatch", "from_sign_for"
+
 struct GatewayConfig {
   std::string file;          // where it was loaded from
   std::string routing_file;  // absolute, or relative to the gateway config's folder
@@ -95,6 +116,8 @@ struct GatewayConfig {
   // Department status updates (Kafka or the HTTP endpoint), keyed by case id.
   std::string updates_topic = "case-updates";
   HttpSettings http;
+  // Absent (no `lifecycle:` section): the lifecycle is off; cases are routed as before.
+  std::optional<LifecycleSettings> lifecycle;
   std::string log_level = "info";
 };
 

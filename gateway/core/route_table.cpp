@@ -68,6 +68,25 @@ RouteDecision RouteTable::route(const Case& c) const {
   return index_->decide(*config_, index_->rule_index.first_match(c));
 }
 
+RouteDecision RouteTable::route(const Case& c, std::span<const std::string> exclude) const {
+  if (exclude.empty()) return route(c);
+  const Index& index = *index_;
+  const auto excluded = [exclude](const Department* d) {
+    return std::find(exclude.begin(), exclude.end(), d->code) != exclude.end();
+  };
+  const std::size_t end = index.rules.size();
+  std::size_t position = index.rule_index.first_match(c);
+  while (position < end && excluded(index.assignments[position].lead)) {
+    do {
+      ++position;
+    } while (position < end && !route_conditions::holds(index.rules[position], c));
+  }
+  if (position == end && excluded(index.default_lead)) return RouteDecision{};
+  RouteDecision decision = index.decide(*config_, position);
+  std::erase_if(decision.co, excluded);
+  return decision;
+}
+
 Explanation RouteTable::explain(const Case& c) const {
   Explanation out;
   const std::vector<Rule>& rules = config_->rules;

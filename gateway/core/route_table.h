@@ -22,8 +22,10 @@
 namespace gw {
 
 struct RouteDecision {
-  const Rule* rule = nullptr;        // nullptr when the default applied
-  const Department* lead = nullptr;  // never nullptr
+  const Rule* rule = nullptr;  // nullptr when the default applied
+  // Never nullptr, except from route() with exclusions that exclude the default department
+  // too: an empty decision (the lifecycle then hands the case to the command center).
+  const Department* lead = nullptr;
   std::vector<const Department*> co;  // co-handlers, without the lead, no repeats
 };
 
@@ -50,6 +52,12 @@ class RouteTable {
   RouteTable& operator=(RouteTable&&) noexcept;
 
   RouteDecision route(const Case& c) const;
+  // As route(c), for a case that departments returned (退单): a rule whose lead is in exclude
+  // does not match (the next matching rule decides), excluded co-handlers are left out, and
+  // when no rule decides, the default department unless it is excluded too (then an empty
+  // decision). Department codes. With exclude empty this is route(c); otherwise rules after
+  // the first match are tested in order (returns are rare).
+  RouteDecision route(const Case& c, std::span<const std::string> exclude) const;
   Explanation explain(const Case& c) const;
 
   const RoutingConfig& config() const { return *config_; }

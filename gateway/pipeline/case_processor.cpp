@@ -22,6 +22,23 @@ void CaseProcessor::add_input(std::string topic, std::unique_ptr<InputDecoder> d
   decoders_[std::move(topic)] = std::move(decoder);
 }
 
+void CaseProcessor::add_update_input(std::string topic, UpdateParser parser) {
+  update_parsers_[std::move(topic)] = std::move(parser);
+}
+
+bool CaseProcessor::is_update_topic(std::string_view topic) const {
+  return update_parsers_.find(topic) != update_parsers_.end();
+}
+
+Result<StatusUpdate> CaseProcessor::parse_update(const InputRecord& source) {
+  auto it = update_parsers_.find(source.topic);
+  if (it == update_parsers_.end()) {
+    return Refusal{RefusalCode::out_of_range, "topic",
+                   "no status updates are read from topic \"" + std::string(source.topic) + "\""};
+  }
+  return it->second(source.value);
+}
+
 MaybeRefusal CaseProcessor::normalize_into(const InputRecord& in, const RouteTable& table,
                                            Case& out) {
   auto it = decoders_.find(in.topic);
@@ -97,16 +114,23 @@ void CaseProcessor::emit_cases(const RouteDecision& decision, ProcessOutcome& ou
 
 ProcessOutcome CaseProcessor::forward(const InputRecord& in, std::string_view internal_topic,
                                       std::int32_t internal_partitions) {
-  std::shared_ptr<const RouteTable> table = route_table_();
-  if (auto refused = normalize_into(in, *table, case_)) {
-    return dead_lettered(in, std::move(*refused));
-  }
   ProcessOutcome outcome;
-  outcome.case_id = case_.case_id;
+  if (is_update_topic(in.topic)) {
+    // A status update goes where its case lives; the routing stage applies it.
+    Result<StatusUpdate> update = parse_update(in);
+    if (!update) return dead_lettered(in, update.refusal());
+    outcome.case_id = update->case_id;
+  } else {
+    std::shared_ptr<const RouteTable> table = route_table_();
+    if (auto refused = normalize_into(in, *table, case_)) {
+      return dead_lettered(in, std::move(*refused));
+    }
+    outcome.case_id = case_.case_id;
+  }
   OutRecord& r = outcome.records.emplace_back();
   r.topic = internal_topic;
-  r.partition = internal_partition(case_.case_id, internal_partitions);
-  r.key = case_.case_id;
+  r.partition = internal_partition(outcome.case_id, internal_partitions);
+  r.key = outcome.case_id;
   r.value.assign(in.value);
   r.timestamp = in.timestamp;
   r.headers.reserve(3);
@@ -130,8 +154,7 @@ Int header_number(const InputRecord& in, std::string_view name, Int fallback) {
 
 }  // namespace
 
-ProcessOutcome CaseProcessor::route_forwarded(const InputRecord& in, RoutedCases& routed,
-                                              std::string_view state_topic) {
+InputRecord CaseProcessor::source_of(const InputRecord& in) {
   // The input as the intake stage saw it: its topic picks the decoder, and a dead letter
   // names its original coordinates. Without the headers (a record some other producer
   // wrote to the internal topic) it is dead-lettered as from the internal topic.
@@ -147,6 +170,22 @@ ProcessOutcome CaseProcessor::route_forwarded(const InputRecord& in, RoutedCases
     source.partition = header_number(in, kForwardSourcePartition, in.partition);
     source.offset = header_number(in, kForwardSourceOffset, in.offset);
   }
+  return source;
+}
+
+Result<RouteDecision> CaseProcessor::route_again(const InputRecord& forwarded,
+                                                 std::span<const std::string> exclude,
+                                                 std::shared_ptr<const RouteTable>& table) {
+  const InputRecord source = source_of(forwarded);
+  table = route_table_();
+  if (auto refused = normalize_into(source, *table, case_)) return std::move(*refused);
+  return table->route(case_, exclude);
+}
+
+ProcessOutcome CaseProcessor::route_forwarded(const InputRecord& in, RoutedCases& routed,
+                                              std::string_view state_topic,
+                                              const RoutedCaseWriter& write_routed) {
+  const InputRecord source = source_of(in);
   if (routed.contains(in.partition, in.key)) {
     ProcessOutcome outcome;
     outcome.duplicate = true;
@@ -162,6 +201,11 @@ ProcessOutcome CaseProcessor::route_forwarded(const InputRecord& in, RoutedCases
   const RouteDecision decision = table->route(case_);
   ProcessOutcome outcome;
   emit_cases(decision, outcome);
+  if (write_routed) {
+    write_routed(case_, decision, in, outcome);
+    routed.add(in.partition, case_.case_id);
+    return outcome;
+  }
   OutRecord& state = outcome.records.emplace_back();
   state.topic = state_topic;
   state.partition = in.partition;

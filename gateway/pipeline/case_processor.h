@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "gateway/core/case.h"
 #include "gateway/core/refusal.h"
 #include "gateway/core/route_table.h"
+#include "gateway/core/status_update.h"
 #include "gateway/pipeline/input_decoder.h"
 #include "gateway/pipeline/routed_cases.h"
 
@@ -74,6 +76,9 @@ inline constexpr std::string_view kForwardSourceTopic = "source.topic";
 inline constexpr std::string_view kForwardSourcePartition = "source.partition";
 inline constexpr std::string_view kForwardSourceOffset = "source.offset";
 
+// Parses a department's status update (adapters/updates); the refusal names the field.
+using UpdateParser = std::function<Result<StatusUpdate>(std::string_view bytes)>;
+
 struct ProcessOutcome {
   // The cases (plus, from the routing stage, the state record), or exactly one dead letter,
   // or one forwarded input (intake stage); none for a suppressed duplicate.
@@ -88,6 +93,12 @@ struct ProcessOutcome {
   std::optional<Refusal> refusal;
 };
 
+// What the lifecycle writes for a case the routing stage has just routed: its events and its
+// state record (after_others), appended to outcome. `forwarded` is the record of the internal
+// topic the case came from.
+using RoutedCaseWriter = std::function<void(const Case& c, const RouteDecision& decision,
+                                            const InputRecord& forwarded, ProcessOutcome& outcome)>;
+
 class CaseProcessor {
  public:
   // route_table returns the table in force now (hot reload swaps it between records).
@@ -97,6 +108,10 @@ class CaseProcessor {
   // Registers the decoder for records of one input topic.
   void add_input(std::string topic, std::unique_ptr<InputDecoder> decoder);
 
+  // Registers a topic of department status updates (the lifecycle's input): forward() sends
+  // each update to the partition of its case.
+  void add_update_input(std::string topic, UpdateParser parser);
+  bool is_update_topic(std::string_view topic) const;
   // Records from a topic with no decoder are dead-lettered (error.code out_of_range on "topic").
   ProcessOutcome process(const InputRecord& in);
 
@@ -121,18 +136,34 @@ class CaseProcessor {
   // with its source topic's decoder, and unless `routed` holds its case id already (a
   // duplicate: nothing is produced), routes it and adds a state record for state_topic, on
   // the same partition number, produced after the case records are acknowledged.
+  // With write_routed set (the lifecycle), it writes the state record and the events instead
+  // of the routed-case record.
   ProcessOutcome route_forwarded(const InputRecord& in, RoutedCases& routed,
-                                 std::string_view state_topic);
+                                 std::string_view state_topic,
+                                 const RoutedCaseWriter& write_routed = {});
+  // The input a record of the internal topic carries, with its original coordinates (the
+  // intake stage's headers): what route_forwarded() decodes, and what a dead letter names.
+  static InputRecord source_of(const InputRecord& forwarded);
+  // For a case departments returned: decodes the forwarded record again and routes it
+  // without the excluded departments. The decision may be empty (every candidate
+  // excluded). Its pointers stay valid while `table` (set to the table in force) lives;
+  // emit_cases() then writes the case records of the case decoded here.
+  Result<RouteDecision> route_again(const InputRecord& forwarded,
+                                    std::span<const std::string> exclude,
+                                    std::shared_ptr<const RouteTable>& table);
+  // The case records of the case last decoded (lead, then co-handlers) into outcome.
+  void emit_cases(const RouteDecision& decision, ProcessOutcome& outcome) const;
+  // A status update from a forwarded record of an update topic.
+  Result<StatusUpdate> parse_update(const InputRecord& source);
 
  private:
   // The outcome of a refused input: its dead letter.
   ProcessOutcome dead_lettered(const InputRecord& in, Refusal why) const;
-  // The case records of case_ (lead, then co-handlers) into outcome.
-  void emit_cases(const RouteDecision& decision, ProcessOutcome& outcome) const;
 
   std::function<std::shared_ptr<const RouteTable>()> route_table_;
   std::string dead_letter_topic_;
   std::map<std::string, std::unique_ptr<InputDecoder>, std::less<>> decoders_;
+  std::map<std::string, UpdateParser, std::less<>> update_parsers_;
   Case case_;  // process() decodes into it: one Case per processor, refilled per record
 };
 

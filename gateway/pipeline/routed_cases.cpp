@@ -17,26 +17,35 @@ std::uint64_t hex_value(std::string_view hex) {
 
 }  // namespace
 
-std::optional<RoutedCases::Key> RoutedCases::pack(std::string_view case_id) {
+std::optional<PackedCaseId> pack_case_id(std::string_view case_id) {
   if (!is_case_id(case_id)) return std::nullopt;
   // "HL-" + 16 hex digits + 8 hex digits; the source goes above the low 32 bits.
   const std::uint64_t source = case_id[0] == 'H' ? 1 : 2;
-  return Key{hex_value(case_id.substr(3, 16)), source << 32 | hex_value(case_id.substr(19, 8))};
+  return PackedCaseId{hex_value(case_id.substr(3, 16)),
+                      source << 32 | hex_value(case_id.substr(19, 8))};
+}
+
+std::string unpack_case_id(const PackedCaseId& packed) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = (packed.low >> 32) == 1 ? "HL-" : "GR-";
+  for (int shift = 60; shift >= 0; shift -= 4) out.push_back(kHex[(packed.high >> shift) & 0xF]);
+  for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(packed.low >> shift) & 0xF]);
+  return out;
 }
 
 bool RoutedCases::contains(std::int32_t partition, std::string_view case_id) const {
-  const std::optional<Key> key = pack(case_id);
+  const std::optional<Key> key = pack_case_id(case_id);
   if (!key) return false;
   auto it = by_partition_.find(partition);
   return it != by_partition_.end() && it->second.count(*key) != 0;
 }
 
 void RoutedCases::add(std::int32_t partition, std::string_view case_id) {
-  if (const std::optional<Key> key = pack(case_id)) by_partition_[partition].insert(*key);
+  if (const std::optional<Key> key = pack_case_id(case_id)) by_partition_[partition].insert(*key);
 }
 
 void RoutedCases::remove(std::int32_t partition, std::string_view case_id) {
-  const std::optional<Key> key = pack(case_id);
+  const std::optional<Key> key = pack_case_id(case_id);
   auto it = by_partition_.find(partition);
   if (key && it != by_partition_.end()) it->second.erase(*key);
 }

@@ -19,6 +19,23 @@
 
 namespace gw {
 
+// A case id packed into 16 bytes, losslessly: its 96 bits of hex and the source prefix. The
+// routing stage's memories key their maps with it (no string per case).
+struct PackedCaseId {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  bool operator==(const PackedCaseId&) const = default;
+};
+struct PackedCaseIdHash {
+  std::size_t operator()(const PackedCaseId& k) const {
+    return k.high ^ (k.low * 0x9E3779B97F4A7C15ULL);
+  }
+};
+// Nothing for anything that is not a case id (case_id.h).
+std::optional<PackedCaseId> pack_case_id(std::string_view case_id);
+// The case id pack_case_id() packed.
+std::string unpack_case_id(const PackedCaseId& packed);
+
 class RoutedCases {
  public:
   // False for anything that is not a case id (case_id.h): such keys are never routed.
@@ -32,18 +49,10 @@ class RoutedCases {
   std::size_t size(std::int32_t partition) const;
 
  private:
-  // A case id packed into 16 bytes: its 96-bit hash and the source prefix. About 40 bytes
-  // per case in the set, so a year of a district's cases (~1 million) takes ~40 MB.
-  struct Key {
-    std::uint64_t high = 0;
-    std::uint64_t low = 0;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const { return k.high ^ (k.low * 0x9E3779B97F4A7C15ULL); }
-  };
-  static std::optional<Key> pack(std::string_view case_id);
-
+  // About 40 bytes per case in the set, so a year of a district's cases (~1 million) takes
+  // ~40 MB.
+  using Key = PackedCaseId;
+  using KeyHash = PackedCaseIdHash;
   std::unordered_map<std::int32_t, std::unordered_set<Key, KeyHash>> by_partition_;
 };
 

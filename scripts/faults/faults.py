@@ -112,6 +112,11 @@ def write_gateway_config(path: str, shipped: dict, routes_path: str, brokers: st
     """The shipped gateway.yaml with this run's Kafka settings."""
     cfg = copy.deepcopy(shipped)
     cfg["routing_file"] = routes_path
+    # The lifecycle's files are relative to config/; the copy lives elsewhere.
+    lifecycle = cfg.get("lifecycle")
+    if lifecycle is not None:
+        for key, default in (("sla_file", "sla.yaml"), ("calendars", "calendars")):
+            lifecycle[key] = os.path.join(REPO, "config", lifecycle.get(key) or default)
     kafka = cfg.setdefault("kafka", {})
     kafka["brokers"] = brokers
     kafka["group_id"] = group

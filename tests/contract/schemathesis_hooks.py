@@ -14,7 +14,8 @@ of the three, is sent as generated: the gateway must refuse it with 401, and the
 that. One signed request in eight is signed by the sender that may not post there (403). Schemathesis's own report shows the generated header values, not the signed ones; to
 replay a failure by hand, sign it again (docs/http-api.md has a curl example).
 
-Admin endpoints (/metrics, /v1/routes, /v1/routes/explain, /admin/reload): an auth provider
+Admin endpoints (/metrics, /v1/routes, /v1/routes/explain, /admin/reload, /v1/cases/{caseId},
+/v1/stats): an auth provider
 sets `Authorization: Bearer <admin token>`, so that schemathesis knows the credentials are
 explicit (its ignored_auth check removes them and expects 401).
 
@@ -36,7 +37,8 @@ from schemathesis.core.parameters import ParameterLocation
 SIGNED_HEADERS = ("X-Gateway-Sender", "X-Gateway-Timestamp", "X-Gateway-Signature")
 INTAKE_PATHS = {"/v1/webhooks/hotline", "/v1/webhooks/grid"}
 UPDATES_PATH = "/v1/cases/{caseId}/updates"
-ADMIN_PATHS = ["/metrics", "/v1/routes", "/v1/routes/explain", "/admin/reload"]
+ADMIN_PATHS = ["/metrics", "/v1/routes", "/v1/routes/explain", "/admin/reload",
+               "/v1/cases/{caseId}", "/v1/stats"]
 CASE_ID = re.compile(r"^(HL|GR)-[0-9a-f]{24}$")
 
 

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "adapters/http/problem_json.h"
 #include "adapters/http/request_signature.h"
 #include "gateway/core/route_table.h"
 
@@ -30,8 +31,8 @@ class NullWriter : public RecordWriter {
  public:
   std::vector<kafka::WriteResult> write(const std::vector<OutRecord>& records,
                                         std::chrono::steady_clock::time_point) override {
-    return std::vector<kafka::WriteResult>(records.size(),
-                                           kafka::WriteResult{kafka::WriteStatus::acknowledged, {}});
+    return std::vector<kafka::WriteResult>(
+        records.size(), kafka::WriteResult{kafka::WriteStatus::acknowledged, {}});
   }
 };
 
@@ -66,6 +67,22 @@ class HttpServerTest : public ::testing::Test {
       return HttpReply{200, "application/json", "{}", {}};
     };
     admin.reload = [] { return HttpReply{200, "application/json", "{\"result\":\"ok\"}", {}}; };
+    admin.case_view = [this](std::string_view case_id) {
+      std::lock_guard lock(mutex);
+      case_ids.emplace_back(case_id);
+      if (case_id != "HL-0123456789abcdef01234567") {
+        return problem_reply(problem_for(404, "not_found", "no such case"));
+      }
+      return HttpReply{200, "application/json", "{\"caseId\":\"HL-0123456789abcdef01234567\"}", {}};
+    };
+    admin.stats = [this](const std::multimap<std::string, std::string>& query) {
+      std::lock_guard lock(mutex);
+      stats_queries.push_back(query);
+      if (query.find("from") == query.end()) {
+        return problem_reply(problem_for(400, "bad_query", "from: missing_field: required"));
+      }
+      return HttpReply{200, "application/json", "{\"by\":\"department\"}", {}};
+    };
     server = std::make_unique<HttpServer>(config.http, *webhooks, admin,
                                           [this](std::string_view endpoint, int status, double) {
                                             std::lock_guard lock(mutex);
@@ -82,6 +99,8 @@ class HttpServerTest : public ::testing::Test {
   std::unique_ptr<httplib::Client> client;
   std::mutex mutex;
   std::vector<std::pair<std::string, int>> observed;
+  std::vector<std::string> case_ids;
+  std::vector<std::multimap<std::string, std::string>> stats_queries;
 };
 
 TEST_F(HttpServerTest, HealthNeedsNoTokenButAdminEndpointsDo) {
@@ -199,6 +218,90 @@ TEST_F(HttpServerTest, ASignedWebhookIsAcceptedAndObserved) {
   EXPECT_NE(std::find(observed.begin(), observed.end(),
                       std::pair<std::string, int>{"/v1/webhooks/hotline", 202}),
             observed.end());
+}
+
+TEST_F(HttpServerTest, CaseAndStatsQueriesNeedTheTokenAndReachTheirHandlers) {
+  const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kToken}};
+  for (const char* path : {"/v1/cases/HL-0123456789abcdef01234567", "/v1/stats?from=x"}) {
+    auto refused = client->Get(path);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 401) << path;
+    EXPECT_EQ(refused->get_header_value("WWW-Authenticate"), "Bearer");
+  }
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(case_ids.empty());
+    EXPECT_TRUE(stats_queries.empty());
+  }
+  auto found = client->Get("/v1/cases/HL-0123456789abcdef01234567", auth);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->status, 200);
+  EXPECT_EQ(found->get_header_value("Content-Type"), "application/json");
+  auto unknown = client->Get("/v1/cases/GR-%41bc", auth);  // percent-decoded for the handler
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(unknown->get_header_value("Content-Type"), "application/problem+json");
+  // Not this endpoint: no caseId, or a longer path.
+  auto empty = client->Get("/v1/cases/", auth);
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 404);
+  auto deeper = client->Get("/v1/cases/HL-0123456789abcdef01234567/timeline", auth);
+  ASSERT_TRUE(deeper);
+  EXPECT_EQ(deeper->status, 404);
+
+  auto stats = client->Get(
+      "/v1/stats?from=2025-09-01T00:00:00%2B08:00&to=2025-10-01T00:00:00Z&by=street&by=x", auth);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->status, 200);
+  auto bad = client->Get("/v1/stats?to=2025-10-01T00:00:00Z", auth);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("\"code\":\"bad_query\""), std::string::npos) << bad->body;
+
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(case_ids, (std::vector<std::string>{"HL-0123456789abcdef01234567", "GR-Abc"}));
+  ASSERT_EQ(stats_queries.size(), 2u);
+  const auto& q = stats_queries[0];
+  EXPECT_EQ(q.find("from")->second, "2025-09-01T00:00:00+08:00");
+  EXPECT_EQ(q.find("to")->second, "2025-10-01T00:00:00Z");
+  EXPECT_EQ(q.count("by"), 2u);
+  EXPECT_NE(std::find(observed.begin(), observed.end(),
+                      std::pair<std::string, int>{"/v1/cases/{caseId}", 404}),
+            observed.end());
+  EXPECT_NE(
+      std::find(observed.begin(), observed.end(), std::pair<std::string, int>{"/v1/stats", 400}),
+      observed.end());
+}
+
+TEST_F(HttpServerTest, QueriesAreGetOnlyAndUnavailableWithoutHandlers) {
+  const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kToken}};
+  auto post_case =
+      client->Post("/v1/cases/HL-0123456789abcdef01234567", auth, "{}", "application/json");
+  ASSERT_TRUE(post_case);
+  EXPECT_EQ(post_case->status, 405);
+  EXPECT_EQ(post_case->get_header_value("Allow"), "GET");
+  auto delete_stats = client->Delete("/v1/stats", auth);
+  ASSERT_TRUE(delete_stats);
+  EXPECT_EQ(delete_stats->status, 405);
+  EXPECT_EQ(delete_stats->get_header_value("Allow"), "GET");
+  // The updates endpoint is still POST only.
+  auto get_updates = client->Get("/v1/cases/HL-0123456789abcdef01234567/updates", auth);
+  ASSERT_TRUE(get_updates);
+  EXPECT_EQ(get_updates->status, 405);
+  EXPECT_EQ(get_updates->get_header_value("Allow"), "POST");
+
+  HttpSettings other = config.http;
+  HttpServer bare(other, *webhooks, AdminHandlers{}, nullptr);
+  bare.start();
+  httplib::Client c("127.0.0.1", bare.port());
+  for (const char* path : {"/v1/cases/HL-0123456789abcdef01234567",
+                           "/v1/stats?from=2025-09-01T00:00:00Z&to=2025-09-02T00:00:00Z"}) {
+    auto r = c.Get(path, auth);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 503) << path;
+    EXPECT_NE(r->body.find("\"code\":\"unavailable\""), std::string::npos) << r->body;
+  }
+  bare.stop();
 }
 
 TEST_F(HttpServerTest, ServesHttpsWithTheConfiguredCertificate) {

@@ -268,6 +268,73 @@ TEST_F(KafkaPipelineTest, AnAfterOthersOutputWaitsUntilTheOthersAreAcknowledged)
   EXPECT_EQ(pipeline.counters().in_flight, 0u);
 }
 
+// The state topic's last record of a case must be its newest state: the after_others
+// outputs of one input partition are produced in the order of their inputs, even when a
+// later input's other outputs are acknowledged first.
+TEST_F(KafkaPipelineTest, AfterOthersOutputsOfAPartitionAreProducedInInputOrder) {
+  ASSERT_EQ(rd_kafka_mock_partition_set_leader(h.cluster.mock(), kOutA, 0, -1),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  produce_records(h.settings, kInput, {{"same", "1"}, {"same", "2"}});  // one partition
+  KafkaPipeline pipeline(h.io, h.settings, options(), [](const InputRecord& in) {
+    ProcessOutcome out;
+    OutRecord& first = out.records.emplace_back();
+    first.topic = kOutA;
+    first.partition = in.value == "1" ? 0 : 1;  // input 1's cannot be acknowledged yet
+    first.value.assign(in.value);
+    OutRecord& state = out.records.emplace_back();
+    state.topic = kOutB;
+    state.partition = 2;
+    state.value = "state " + std::string(in.value);
+    state.after_others = true;
+    return out;
+  });
+  pipeline.start();
+  ASSERT_TRUE(h.run_until([&] { return pipeline.counters().records_consumed == 2; }));
+  h.run_until([] { return false; }, std::chrono::seconds(2));  // time to go wrong
+  EXPECT_TRUE(h.read(kOutB).empty()) << "input 2's state overtook input 1's";
+
+  ASSERT_EQ(rd_kafka_mock_partition_set_leader(h.cluster.mock(), kOutA, 0, 1),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_TRUE(h.run_until_caught_up(pipeline));
+  const std::vector<ConsumedRecord> states = h.read(kOutB);
+  ASSERT_EQ(states.size(), 2u);
+  EXPECT_EQ(states[0].value, "state 1");
+  EXPECT_EQ(states[1].value, "state 2");
+}
+
+// Outputs no input caused (the lifecycle's timers) go out for an assigned partition, in
+// order with that partition's held outputs, and commit nothing.
+TEST_F(KafkaPipelineTest, EmittedOutputsAreProducedForAnAssignedPartitionOnly) {
+  produce_records(h.settings, kInput, {{"k", "v"}});
+  KafkaPipeline pipeline(h.io, h.settings, options(), fan_out);
+  pipeline.start();
+  ASSERT_TRUE(h.run_until_caught_up(pipeline));
+  const std::vector<ConsumedRecord> inputs = h.read(kOutA);
+  ASSERT_EQ(inputs.size(), 1u);
+  const std::int32_t owned = [&] {
+    const std::string& source = *inputs[0].header("source");  // "topic/partition/offset"
+    const std::size_t a = source.find('/');
+    return std::stoi(source.substr(a + 1, source.find('/', a + 1) - a - 1));
+  }();
+
+  std::vector<OutRecord> fired(2);
+  fired[0].topic = kOutA;
+  fired[0].value = "event";
+  fired[1].topic = kOutB;
+  fired[1].value = "state";
+  fired[1].after_others = true;
+  EXPECT_FALSE(pipeline.emit(TopicPartition{"not.assigned", 0}, fired, 0));
+  EXPECT_TRUE(pipeline.emit(TopicPartition{kInput, owned}, fired, 0));
+  ASSERT_TRUE(h.run_until([&] { return pipeline.counters().in_flight == 0; }));
+  EXPECT_EQ(h.read(kOutA).size(), 2u);
+  const std::vector<ConsumedRecord> b = h.read(kOutB);
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(values_of(b), (std::multiset<std::string>{"v", "state"}));
+  const StopReport stopped = pipeline.stop();
+  EXPECT_TRUE(stopped.drained);
+  EXPECT_TRUE(stopped.committed);
+}
+
 // Both rebalance protocols: cooperative-sticky (the default) and eager (range).
 class KafkaPipelineRebalanceTest : public KafkaPipelineTest,
                                    public ::testing::WithParamInterface<const char*> {};

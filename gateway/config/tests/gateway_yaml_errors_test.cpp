@@ -163,7 +163,57 @@ INSTANTIATE_TEST_SUITE_P(
                     "expected a string, number or boolean value"}}},
         ErrorCase{"KafkaNotAMapping",
                   doc("kafka: localhost:9092\n") + std::string(kOneInput),
-                  {{2, 8, "kafka", "expected a mapping, got \"localhost:9092\""}}}),
+                  {{2, 8, "kafka", "expected a mapping, got \"localhost:9092\""}}},
+        ErrorCase{"LifecycleUnknownKey",
+                  doc("lifecycle: {sla_flie: s.yaml}\n") + std::string(kOneInput),
+                  {{2, 13, "lifecycle.sla_flie",
+                    "unknown key \"sla_flie\" (did you mean \"sla_file\"?)"}}},
+        ErrorCase{"LifecycleNotAMapping",
+                  doc("lifecycle: on\n") + std::string(kOneInput),
+                  {{2, 12, "lifecycle", "expected a mapping, got \"on\""}}},
+        ErrorCase{"LifecycleBadValues",
+                  doc("lifecycle:\n"
+                      "  sla_file: \"\"\n"
+                      "  max_returns: 21\n"
+                      "  resolve_clock: from_signing\n"
+                      "  applied_ids_window: 0\n"
+                      "  command_center: Command Center\n"
+                      "  events_topic: case events\n") +
+                      std::string(kOneInput),
+                  {{3, 13, "lifecycle.sla_file", "sla_file must not be empty"},
+                   {4, 16, "lifecycle.max_returns", "expected an integer from 0 to 20, got \"21\""},
+                   {5, 18, "lifecycle.resolve_clock",
+                    "unknown value \"from_signing\"; allowed: from_dispatch, from_sign_for"},
+                   {6, 23, "lifecycle.applied_ids_window",
+                    "expected an integer from 1 to 1024, got \"0\""},
+                   {7, 19, "lifecycle.command_center",
+                    "invalid department code \"Command Center\": use 1 to 64 of a-z 0-9 . _ -, "
+                    "starting with a-z or 0-9; or \"\" for the routing file's default department"},
+                   {8, 17, "lifecycle.events_topic",
+                    "invalid Kafka topic \"case events\": use 1 to 249 of a-z A-Z 0-9 . _ -"}}},
+        ErrorCase{"LifecycleTopicsShareTopics",
+                  doc("updates_topic: u\n"
+                      "lifecycle: {events_topic: u, supervision_topic: u}\n") +
+                      std::string(kOneInput),
+                  {{3, 27, "lifecycle.events_topic",
+                    "lifecycle.events_topic \"u\" is also the updates_topic: each needs its own "
+                    "topic"},
+                   {3, 49, "lifecycle.supervision_topic",
+                    "lifecycle.supervision_topic \"u\" is also the updates_topic: each needs its "
+                    "own topic"},
+                   {3, 49, "lifecycle.supervision_topic",
+                    "lifecycle.supervision_topic \"u\" is also the lifecycle.events_topic: each "
+                    "needs its own topic"}}},
+        ErrorCase{"LifecycleDefaultTopicIsTaken",
+                  doc("dead_letter_topic: case-events\nlifecycle: {}\n") + std::string(kOneInput),
+                  {{3, 12, "lifecycle",
+                    "lifecycle.events_topic \"case-events\" is also the dead_letter_topic: each "
+                    "needs its own topic"}}},
+        ErrorCase{"InputIsTheEventsTopic",
+                  doc("lifecycle: {}\ninputs:\n  - {topic: case-supervision, format: grid}\n"),
+                  {{4, 13, "inputs[0].topic",
+                    "input topic \"case-supervision\" is also the lifecycle.supervision_topic: the "
+                    "gateway would read its own internal records as input"}}}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

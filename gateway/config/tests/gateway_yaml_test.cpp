@@ -113,6 +113,72 @@ TEST(GatewayYaml, DefaultsForEverythingOptional) {
   EXPECT_EQ(config.inputs[0].grid.severity_priority[4], Priority::critical);
 }
 
+TEST(GatewayYaml, ReadsTheLifecycleSection) {
+  const GatewayConfig config = parse_ok(R"(version: 1
+lifecycle:
+  sla_file: ../policy/sla.yaml
+  calendars: /srv/calendars
+  events_topic: district.case-events
+  supervision_topic: district.supervision
+  max_returns: 0
+  command_center: dispatch-center
+  resolve_clock: from_sign_for
+  applied_ids_window: 64
+inputs: [{topic: t, format: grid}]
+)",
+                                        "/etc/gw/conf/gateway.yaml");
+  ASSERT_TRUE(config.lifecycle.has_value());
+  const LifecycleSettings& l = *config.lifecycle;
+  EXPECT_EQ(l.sla_file, "/etc/gw/policy/sla.yaml");
+  EXPECT_EQ(l.calendars, "/srv/calendars");
+  EXPECT_EQ(l.events_topic, "district.case-events");
+  EXPECT_EQ(l.supervision_topic, "district.supervision");
+  EXPECT_EQ(l.max_returns, 0u);
+  EXPECT_EQ(l.command_center, "dispatch-center");
+  EXPECT_EQ(l.command_center_pos.line, 8);
+  EXPECT_EQ(l.command_center_pos.column, 19);
+  EXPECT_EQ(l.resolve_clock, ResolveClock::from_sign_for);
+  EXPECT_EQ(l.applied_ids_window, 64u);
+  EXPECT_EQ(l.pos.line, 3);
+}
+
+TEST(GatewayYaml, AnEmptyLifecycleSectionTurnsItOnWithDefaults) {
+  const GatewayConfig config = parse_ok(
+      "version: 1\nlifecycle: {command_center: \"\"}\ninputs: [{topic: t, format: grid}]\n",
+      "config/gateway.yaml");
+  ASSERT_TRUE(config.lifecycle.has_value());
+  const LifecycleSettings& l = *config.lifecycle;
+  EXPECT_EQ(l.sla_file, "config/sla.yaml");  // beside gateway.yaml, like routing_file
+  EXPECT_EQ(l.calendars, "config/calendars");
+  EXPECT_EQ(l.events_topic, "case-events");
+  EXPECT_EQ(l.supervision_topic, "case-supervision");
+  EXPECT_EQ(l.max_returns, 2u);
+  EXPECT_EQ(l.command_center, "");  // the routing file's default department
+  EXPECT_EQ(l.resolve_clock, ResolveClock::from_dispatch);
+  EXPECT_EQ(l.applied_ids_window, 32u);
+  EXPECT_EQ(to_string(ResolveClock::from_dispatch), "from_dispatch");
+  EXPECT_EQ(to_string(ResolveClock::from_sign_for), "from_sign_for");
+}
+
+TEST(GatewayYaml, NoLifecycleSectionMeansNoLifecycle) {
+  const GatewayConfig config =
+      parse_ok("version: 1\ninputs: [{topic: t, format: grid}]\n", "config/gateway.yaml");
+  EXPECT_FALSE(config.lifecycle.has_value());
+}
+
+TEST(TopicsAgainstRouting, ADepartmentMayNotReceiveTheLifecycleTopics) {
+  const GatewayConfig gateway =
+      parse_ok("version: 1\nlifecycle: {}\ninputs: [{topic: t, format: grid}]\n", "gateway.yaml");
+  RoutingConfig routing;
+  routing.departments.push_back(
+      Department{.code = "x", .topic = "case-events", .pos = {"routes.yaml", 4, 5}});
+  EXPECT_THAT(check_topics_against_routing(gateway, routing),
+              ElementsAre(IsError(4, 5, "departments[0].topic",
+                                  "topic \"case-events\" is the lifecycle.events_topic of "
+                                  "gateway.yaml: the department would receive the gateway's own "
+                                  "records")));
+}
+
 struct RoutingFileCase {
   std::string config_file;
   std::string routing_file;

@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "gateway/config/calendar_yaml.h"
 #include "gateway/config/gateway_yaml.h"
 #include "gateway/config/routes_yaml.h"
+#include "gateway/config/sla_yaml.h"
 #include "gateway/config/tests/config_error_matchers.h"
 #include "gateway/core/route_table.h"
 
@@ -49,6 +51,26 @@ TEST(ShippedConfig, GatewayYamlLoadsAndAgreesWithTheRoutes) {
   const auto routing = load_routing_config(gateway.routing_file);
   ASSERT_TRUE(std::holds_alternative<RoutingConfig>(routing));
   EXPECT_THAT(check_topics_against_routing(gateway, std::get<RoutingConfig>(routing)), IsEmpty());
+}
+
+TEST(ShippedConfig, TheLifecycleIsOnAndItsFilesAgreeWithTheRoutes) {
+  const auto loaded = load_gateway_config(kConfigDir + "/gateway.yaml");
+  ASSERT_TRUE(std::holds_alternative<GatewayConfig>(loaded));
+  const GatewayConfig& gateway = std::get<GatewayConfig>(loaded);
+  ASSERT_TRUE(gateway.lifecycle.has_value());
+  EXPECT_EQ(gateway.lifecycle->sla_file, kConfigDir + "/sla.yaml");
+  EXPECT_EQ(gateway.lifecycle->calendars, kConfigDir + "/calendars");
+  EXPECT_EQ(gateway.lifecycle->command_center, "");  // the routing file's default
+
+  const SlaPolicyCheck sla = check_sla_policy_file(gateway.lifecycle->sla_file);
+  EXPECT_THAT(sla.errors, IsEmpty());
+  EXPECT_THAT(sla.warnings, IsEmpty());
+  const CalendarCheck calendar = load_calendar_folder(gateway.lifecycle->calendars);
+  EXPECT_THAT(calendar.errors, IsEmpty());
+  const auto routing = load_routing_config(gateway.routing_file);
+  ASSERT_TRUE(std::holds_alternative<RoutingConfig>(routing));
+  ASSERT_TRUE(sla.policy.has_value());
+  EXPECT_THAT(check_sla_departments(*sla.policy, std::get<RoutingConfig>(routing)), IsEmpty());
 }
 
 // The facts of a sample that routing looks at.

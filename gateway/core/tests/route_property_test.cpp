@@ -72,6 +72,27 @@ bool reference_holds(const RuleMatch& m, const Case& c) {
   return true;
 }
 
+// route(c, exclude): the first rule that holds and whose lead is not excluded; its co-handlers
+// without the lead, repeats and the excluded; else the default unless excluded; else nothing.
+std::vector<std::string> reference_route_excluding(const RoutingConfig& config, const Case& c,
+                                                   const std::vector<std::string>& exclude) {
+  const auto excluded = [&](const std::string& code) {
+    return std::find(exclude.begin(), exclude.end(), code) != exclude.end();
+  };
+  for (const Rule& r : config.rules) {
+    if (!reference_holds(r.match, c) || excluded(r.lead)) continue;
+    std::vector<std::string> out = {r.id, r.lead};
+    for (const std::string& co : r.co) {
+      if (co != r.lead && !excluded(co) && std::find(out.begin() + 2, out.end(), co) == out.end()) {
+        out.push_back(co);
+      }
+    }
+    return out;
+  }
+  if (excluded(config.default_department)) return {};
+  return {"default", config.default_department};
+}
+
 const Rule* reference_route(const RoutingConfig& config, const Case& c) {
   for (const Rule& r : config.rules) {
     if (reference_holds(r.match, c)) return &r;
@@ -240,6 +261,39 @@ TEST(RoutePropertyTest, IndexExplainAndReferenceAgree) {
   EXPECT_GT(matched, 30000u);
   EXPECT_GT(defaulted, 10000u);
   EXPECT_GT(matched_late, 5000u);
+}
+
+TEST(RoutePropertyTest, ExclusionsAgreeWithTheReference) {
+  const std::vector<std::string> departments = {"a", "b", "c", "d", "manual"};
+  std::size_t skipped_to_a_later_rule = 0;
+  std::size_t empty = 0;
+  for (int set = 0; set < 600; ++set) {
+    Generator gen(static_cast<unsigned>(set) + 100000u);
+    auto config =
+        std::make_shared<const RoutingConfig>(gen.config(static_cast<std::size_t>(set % 40)));
+    RouteTable table(config);
+    std::mt19937 rng(static_cast<unsigned>(set));
+    for (int i = 0; i < 20; ++i) {
+      const Case c = gen.case_();
+      std::vector<std::string> exclude;
+      for (const std::string& d : departments) {
+        if (rng() % 3 == 0) exclude.push_back(d);
+      }
+      const std::vector<std::string> expected = reference_route_excluding(*config, c, exclude);
+      const RouteDecision routed = table.route(c, exclude);
+      std::vector<std::string> got;
+      if (routed.lead != nullptr) {
+        got = {routed.rule != nullptr ? routed.rule->id : "default", routed.lead->code};
+        for (const Department* co : routed.co) got.push_back(co->code);
+      }
+      ASSERT_EQ(got, expected) << "rule set " << set << ", case " << i;
+      const RouteDecision first = table.route(c);
+      if (routed.rule != nullptr && routed.rule != first.rule) ++skipped_to_a_later_rule;
+      if (routed.lead == nullptr) ++empty;
+    }
+  }
+  EXPECT_GT(skipped_to_a_later_rule, 500u);
+  EXPECT_GT(empty, 100u);
 }
 
 }  // namespace

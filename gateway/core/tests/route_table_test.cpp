@@ -175,6 +175,68 @@ TEST(RouteTableTest, CoHandlersWithoutLeadOrRepeatsInRuleOrder) {
   EXPECT_EQ(d.lead->code, "housing");
 }
 
+// A case returned (退单) is routed again without the departments that returned it.
+std::vector<std::string> codes_of(const RouteDecision& d) {
+  std::vector<std::string> out;
+  out.push_back(d.lead != nullptr ? d.lead->code : "(none)");
+  for (const Department* co : d.co) out.push_back("+" + co->code);
+  return out;
+}
+
+TEST(RouteTableTest, ExcludedLeadsDoNotMatchAndTheNextMatchingRuleWins) {
+  RouteTable table(config_with({
+      rule("consult", {.kinds = {"咨询"}}, "city"),
+      rule("heating", {.category_prefixes = {{"住房保障", "物业管理"}}}, "housing",
+           {"city", "env"}),
+      rule("property", {.category_prefixes = {{"住房保障"}}}, "env", {"housing", "city"}),
+      rule("noise", {.keywords = {"噪声"}}, "fire"),
+      rule("changsheng", {.streets = {"长胜街道"}}, "fire", {"env"}),
+  }));
+  const Case c = heating_ticket();
+  using V = std::vector<std::string>;
+  struct Row {
+    V exclude;
+    const char* rule;  // nullptr: the default, or nothing
+    V decision;
+  };
+  const Row rows[] = {
+      {{}, "heating", {"housing", "+city", "+env"}},
+      {{"police"}, "heating", {"housing", "+city", "+env"}},  // not a department: no effect
+      {{"housing"}, "property", {"env", "+city"}},            // housing dropped as co too
+      {{"housing", "env"}, "changsheng", {"fire"}},
+      {{"env", "housing", "fire"}, nullptr, {"manual"}},
+      {{"housing", "env", "fire", "manual"}, nullptr, {"(none)"}},  // empty: the center's
+      {{"manual"}, "heating", {"housing", "+city", "+env"}},
+  };
+  for (const Row& row : rows) {
+    const RouteDecision d = table.route(c, row.exclude);
+    EXPECT_EQ(codes_of(d), row.decision) << testing::PrintToString(row.exclude);
+    if (row.rule != nullptr) {
+      ASSERT_NE(d.rule, nullptr) << testing::PrintToString(row.exclude);
+      EXPECT_EQ(d.rule->id, row.rule);
+    } else {
+      EXPECT_EQ(d.rule, nullptr);
+    }
+  }
+  // The rule list walked past an excluded match only: a later rule that does not hold for
+  // the case (noise) is never chosen.
+  EXPECT_EQ(table.route(c, V{"housing", "env"}).rule->id, "changsheng");
+}
+
+TEST(RouteTableTest, ExcludedCoHandlersAreLeftOut) {
+  RouteTable table(
+      config_with({rule("heating", {.kinds = {"投诉"}}, "housing", {"city", "env", "fire"})}));
+  const std::vector<std::string> exclude = {"env", "fire"};
+  EXPECT_EQ(codes_of(table.route(heating_ticket(), exclude)),
+            (std::vector<std::string>{"housing", "+city"}));
+  // Without exclusions, the same decision as route(c).
+  const RouteDecision plain = table.route(heating_ticket());
+  const RouteDecision none = table.route(heating_ticket(), std::span<const std::string>());
+  EXPECT_EQ(none.rule, plain.rule);
+  EXPECT_EQ(none.lead, plain.lead);
+  EXPECT_EQ(none.co, plain.co);
+}
+
 TEST(RouteTableTest, DecisionPointsIntoTheTablesConfig) {
   auto config = config_with({rule("heating", {.kinds = {"投诉"}}, "housing")});
   RouteTable table(config);
