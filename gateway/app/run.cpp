@@ -24,13 +24,13 @@
 #include "adapters/kafka/case_gateway.h"
 #include "adapters/kafka/kafka_pipeline.h"
 #include "adapters/kafka/topic_io.h"
-#include "adapters/updates/status_update_json.h"
 #include "gateway/app/admin_api.h"
 #include "gateway/app/case_queries.h"
 #include "gateway/app/config_loading.h"
 #include "gateway/app/route_reloader.h"
 #include "gateway/app/env_expansion.h"
 #include "gateway/app/feed_report.h"
+#include "gateway/app/lifecycle_wiring.h"
 #include "gateway/app/sample_feed.h"
 
 namespace gw::app {
@@ -59,39 +59,6 @@ std::vector<std::string> needed_topics(const GatewayConfig& gateway, const Routi
     }
   }
   return {topics.begin(), topics.end()};
-}
-
-// The lifecycle's wiring for the routing stage; off (no policy) without a lifecycle section.
-LifecycleWiring lifecycle_wiring(const GatewayConfig& gateway,
-                                 const std::optional<Lifecycle>& lifecycle) {
-  LifecycleWiring w;
-  if (!lifecycle || !gateway.lifecycle) return w;
-  w.policy = lifecycle->policy;
-  w.options = lifecycle->options;
-  w.events_topic = gateway.lifecycle->events_topic;
-  w.supervision_topic = gateway.lifecycle->supervision_topic;
-  w.update_topics = {gateway.updates_topic};
-  w.make_update_parser = []() -> UpdateParser {
-    // simdjson wants padding after the bytes: each update is copied into a reused buffer.
-    struct Reader {
-      simdjson::ondemand::parser parser;
-      std::string buffer;
-    };
-    return [reader = std::make_shared<Reader>()](std::string_view bytes) -> Result<StatusUpdate> {
-      constexpr std::size_t kMaxUpdateBytes = std::size_t{1} << 20;
-      if (bytes.size() > kMaxUpdateBytes) {
-        return Refusal{RefusalCode::too_large, "",
-                       std::to_string(bytes.size()) + " bytes, at most " +
-                           std::to_string(kMaxUpdateBytes) + " for a status update"};
-      }
-      reader->buffer.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
-      reader->buffer.assign(bytes);
-      return updates::parse_status_update(
-          reader->parser, simdjson::padded_string_view(reader->buffer.data(), bytes.size(),
-                                                       reader->buffer.capacity()));
-    };
-  };
-  return w;
 }
 
 // Set by SIGINT/SIGTERM while the gateway waits for Kafka at start-up (before the io loop's
@@ -353,7 +320,7 @@ int run(const RunOptions& options) {
   try {
     pipeline = std::make_unique<CaseGateway>(io, settings, *gateway, make_processor,
                                              internal_partitions, pipeline_options,
-                                             lifecycle_wiring(*gateway, lifecycle));
+                                             lifecycle ? make_lifecycle_wiring(*gateway, *lifecycle) : LifecycleWiring{});
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
