@@ -23,6 +23,7 @@
 #include "adapters/kafka/testing/timed_records.h"
 #include "adapters/kafka/topic_io.h"
 #include "adapters/updates/status_update_json.h"
+#include "gateway/app/case_queries.h"
 #include "gateway/app/lifecycle_wiring.h"
 #include "gateway/app/sample_feed.h"
 #include "gateway/core/case_event.h"
@@ -241,6 +242,26 @@ TEST_F(LifecycleEndToEnd, UpdatesAndTimersOnSimulatedTimeSurviveARestart) {
     for (const ConsumedRecord& r : read_topic(settings, tier.topic)) records += r.key == case_id;
     EXPECT_EQ(records, 1u) << tier.topic;
   }
+
+  // The queries read it back: the case with its timeline and clocks, and the day's figures.
+  app::CaseQueries queries(settings, app::CaseQuerySettings{gateway.state_topic,
+                                                           gateway.lifecycle->events_topic});
+  const app::CaseView view = queries.case_view(case_id);
+  ASSERT_TRUE(view.found);
+  ASSERT_TRUE(view.state);
+  EXPECT_EQ(view.state->lead, lead);
+  EXPECT_EQ(view.state->status, LifecycleStatus::signed_for);
+  std::size_t in_timeline = 0;
+  for (const auto& [type, ids] : first) in_timeline += ids.size();
+  EXPECT_EQ(view.timeline.size(), in_timeline);
+  EXPECT_EQ(view.timeline.front().type, EventType::created);
+  const app::StatsAnswer day =
+      queries.stats(StatsQuery{StatsPeriod{kT0 - kDay, kT0 + kDay}, StatsGrouping::department});
+  ASSERT_EQ(day.report.groups.size(), 1u);
+  EXPECT_EQ(day.report.groups[0].key, lead);
+  EXPECT_EQ(day.report.groups[0].figures.dispatched, 1u);
+  EXPECT_EQ(day.report.groups[0].figures.signed_for, 1u);
+  EXPECT_EQ(day.report.groups[0].figures.overdue, 1u);
 
   // A new instance restores the state: nothing fires again.
   boost::asio::io_context io2;
