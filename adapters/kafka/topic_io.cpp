@@ -206,7 +206,7 @@ void read_partitions(const KafkaSettings& settings, const std::string& topic,
                      const std::vector<std::int32_t>& only,
                      const std::function<void(const rd_kafka_message_t&)>& on_record,
                      std::chrono::milliseconds timeout) {
-  const Clock::time_point deadline = Clock::now() + timeout;
+  Clock::time_point deadline = Clock::now() + timeout;
   // librdkafka's consumer API needs a group id even with a manual assignment; this one never
   // joins (assign, not subscribe) and never commits.
   static std::atomic<int> readers{0};
@@ -278,6 +278,9 @@ void read_partitions(const KafkaSettings& settings, const std::string& topic,
     }
     if (msg->offset < end->second) {
       on_record(*msg);
+      // The timeout is for a cluster that stops answering, not for a long read: a partition
+      // of millions of records takes longer than that to read and process.
+      deadline = Clock::now() + timeout;
     }
     if (msg->offset + 1 >= end->second) {
       end_of.erase(end);

@@ -61,14 +61,16 @@ struct ConsumedRecord {
 
 // Every record of every partition of the topic, from the oldest still kept to the end offsets
 // at the time of the call, ordered by partition then offset. A topic that does not exist
-// reads as empty. Throws KafkaError when the timeout passes first.
+// reads as empty. Throws KafkaError when no record arrives for `timeout` (the cluster stopped
+// answering; a long read that makes progress goes on).
 std::vector<ConsumedRecord> read_topic(
     const KafkaSettings& settings, const std::string& topic,
     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 // Every record of one partition from the oldest kept to the end offset at the time of the
 // call, in offset order: key, value, and whether the value is null (a tombstone). The
-// views die when on_record returns. A missing topic or partition reads as empty.
+// views die when on_record returns. A missing topic or partition reads as empty. The timeout
+// is as read_topic's: without progress.
 void read_partition(const KafkaSettings& settings, const std::string& topic,
                     std::int32_t partition,
                     const std::function<void(std::string_view key, std::string_view value,

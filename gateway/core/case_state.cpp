@@ -83,7 +83,11 @@ class Reader {
   bool at_end() const { return p_ == end_; }
   Refusal take_error() { return std::move(*error_); }
 
+  // Field names below are relative to this prefix ("clocks[1]"), joined only on failure:
+  // building names for states that decode fine was half the cost of decoding.
+  void set_prefix(std::string prefix) { prefix_ = std::move(prefix); }
   bool fail(std::string field, std::string detail) {
+    if (!prefix_.empty()) field = prefix_ + (field.empty() ? "" : ".") + field;
     if (!error_) error_ = Refusal{RefusalCode::out_of_range, std::move(field), std::move(detail)};
     return false;
   }
@@ -198,11 +202,12 @@ class Reader {
   const char* p_;
   const char* end_;
   EpochMs base_ = 0;
+  std::string prefix_;
   std::optional<Refusal> error_;
 };
 
-bool read_clock(Reader& r, const std::string& at, StageClock& c) {
-  const auto field = [&](std::string_view member) { return at + "." + std::string(member); };
+bool read_clock(Reader& r, StageClock& c) {
+  const auto field = [](std::string_view member) { return std::string(member); };  // SSO
   r.enumeration(field("stage"), kSlaStageCount, c.stage);
   r.time(field("start"), c.deadline.start);
   r.time(field("due"), c.deadline.due);
@@ -385,7 +390,10 @@ Result<CaseState> decode_case_state(std::string_view bytes) {
     s.clocks.resize(n);
     for (std::size_t i = 0; i < n && !r.failed(); ++i) {
       const std::string at = "clocks[" + std::to_string(i) + "]";
-      if (!read_clock(r, at, s.clocks[i])) break;
+      r.set_prefix(at);
+      const bool read = read_clock(r, s.clocks[i]);
+      r.set_prefix("");
+      if (!read) break;
       for (std::size_t j = 0; j < i; ++j) {
         if (s.clocks[j].stage == s.clocks[i].stage) {
           r.fail(at + ".stage",
