@@ -10,17 +10,16 @@
 #include <map>
 
 #include "adapters/kafka/kafka_config.h"
+#include "adapters/kafka/metadata_wait.h"
 #include "adapters/kafka/rdkafka_handles.h"
 
 namespace gw {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using kafka::partition_count;
+using kafka::remaining_ms;
 
-int remaining_ms(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::max<std::int64_t>(0, left.count()));
-}
 
 // Delivery bookkeeping of produce_records, reached through the client's opaque.
 struct DeliveryTally {
@@ -38,22 +37,6 @@ void count_delivery(rd_kafka_t*, const rd_kafka_message_t* msg, void* opaque) {
 }
 
 // Partition count of a topic; 0 when the cluster does not know it.
-int partition_count(rd_kafka_t* rk, const std::string& topic, Clock::time_point deadline) {
-  kafka::TopicHandle rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
-  const rd_kafka_metadata_t* raw = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt.get(), &raw, remaining_ms(deadline));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw KafkaError("kafka: metadata of topic \"" + topic + "\": " + rd_kafka_err2str(err));
-  }
-  kafka::MetadataHandle md(raw);
-  for (int i = 0; i < md->topic_cnt; ++i) {
-    const rd_kafka_metadata_topic_t& t = md->topics[i];
-    if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return t.partition_cnt;
-    }
-  }
-  return 0;
-}
 
 ConsumedRecord to_record(const rd_kafka_message_t& msg) {
   ConsumedRecord r;

@@ -7,17 +7,16 @@
 #include <map>
 
 #include "adapters/kafka/kafka_config.h"
+#include "adapters/kafka/metadata_wait.h"
 #include "adapters/kafka/rdkafka_handles.h"
 
 namespace gw {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using kafka::partition_count;
+using kafka::remaining_ms;
 
-int remaining_ms(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(std::max<std::int64_t>(0, left.count()));
-}
 
 // [start, end) of one partition.
 struct Range {
@@ -25,20 +24,6 @@ struct Range {
   std::int64_t end = 0;
 };
 
-std::int32_t partition_count(rd_kafka_t* rk, const std::string& topic, Clock::time_point deadline) {
-  kafka::TopicHandle rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
-  const rd_kafka_metadata_t* raw = nullptr;
-  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt.get(), &raw, remaining_ms(deadline));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    throw KafkaError("kafka: metadata of topic \"" + topic + "\": " + rd_kafka_err2str(err));
-  }
-  kafka::MetadataHandle md(raw);
-  for (int i = 0; i < md->topic_cnt; ++i) {
-    const rd_kafka_metadata_topic_t& t = md->topics[i];
-    if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) return t.partition_cnt;
-  }
-  return 0;
-}
 
 // Offsets for `at` of the given partitions; -1 where the cluster knows no record stamped at or
 // after it.

@@ -99,3 +99,24 @@ TEST(TopicIo, ProducingToAnUnreachableClusterTimesOut) {
 
 }  // namespace
 }  // namespace gw
+
+namespace gw {
+namespace {
+
+// A returned case is routed again from its input, read back by offset.
+TEST(TopicIo, ReadRecordReturnsTheRecordAtAnOffsetOrNothing) {
+  EmbeddedCluster cluster;
+  create_topics(cluster, {"gateway.cases"}, 1);
+  const KafkaSettings settings = settings_for(cluster);
+  produce_records(settings, "gateway.cases", {{"a", "first"}, {"b", "second"}, {"c", "third"}});
+  const std::optional<ConsumedRecord> second = read_record(settings, "gateway.cases", 0, 1);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->key, "b");
+  EXPECT_EQ(second->value, "second");
+  EXPECT_EQ(second->offset, 1);
+  EXPECT_FALSE(read_record(settings, "gateway.cases", 0, 3));   // past the end
+  EXPECT_FALSE(read_record(settings, "gateway.cases", 0, -1));  // before the start
+}
+
+}  // namespace
+}  // namespace gw

@@ -1,0 +1,31 @@
+#include "adapters/kafka/metadata_wait.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "adapters/kafka/kafka_config.h"
+#include "adapters/kafka/rdkafka_handles.h"
+
+namespace gw::kafka {
+
+int remaining_ms(SteadyClock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
+  return static_cast<int>(std::max<std::int64_t>(0, left.count()));
+}
+
+int partition_count(rd_kafka_t* rk, const std::string& topic, SteadyClock::time_point deadline) {
+  TopicHandle rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt.get(), &raw, remaining_ms(deadline));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw KafkaError("kafka: metadata of topic \"" + topic + "\": " + rd_kafka_err2str(err));
+  }
+  MetadataHandle md(raw);
+  for (int i = 0; i < md->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = md->topics[i];
+    if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) return t.partition_cnt;
+  }
+  return 0;
+}
+
+}  // namespace gw::kafka
