@@ -184,15 +184,17 @@ TEST_F(LifecycleEndToEnd, UpdatesAndTimersOnSimulatedTimeSurviveARestart) {
   auto g = start_gateway(io);
   ASSERT_TRUE(run_until(io, [&] { return events_of(case_id).count("routed") == 1; }))
       << "the case was not routed";
-  const auto state = [&] {
-    std::string value;
+  // The state record follows the events (it waits for their acknowledgement).
+  std::string state_bytes;
+  ASSERT_TRUE(run_until(io, [&] {
     read_partition(settings, gateway.state_topic, internal_partition(case_id, 3),
                    [&](std::string_view key, std::string_view v, bool) {
-                     if (key == case_id) value.assign(v);
+                     if (key == case_id) state_bytes.assign(v);
                    });
-    return decode_case_state(value);
-  }();
-  ASSERT_TRUE(state);
+    return !state_bytes.empty();
+  })) << "no state record";
+  const Result<CaseState> state = decode_case_state(state_bytes);
+  ASSERT_TRUE(state) << state.refusal().message();
   ASSERT_EQ(state->lead, lead);
   ASSERT_EQ(state->created_at, kT0);
   // What sla.yaml says for this case's resolve stage.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <thread>
 
 #include "adapters/kafka/kafka_config.h"
 #include "adapters/kafka/rdkafka_handles.h"
@@ -26,6 +27,19 @@ int partition_count(rd_kafka_t* rk, const std::string& topic, SteadyClock::time_
     if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) return t.partition_cnt;
   }
   return 0;
+}
+
+rd_kafka_resp_err_t query_watermarks(rd_kafka_t* rk, const std::string& topic,
+                                     std::int32_t partition, std::int64_t& low, std::int64_t& high,
+                                     SteadyClock::time_point deadline) {
+  while (true) {
+    const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+        rk, topic.c_str(), partition, &low, &high, std::max(1, remaining_ms(deadline)));
+    const bool moving = err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                        err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+    if (!moving || remaining_ms(deadline) <= 100) return err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 }  // namespace gw::kafka

@@ -210,8 +210,7 @@ void read_partitions(const KafkaSettings& settings, const std::string& topic,
   for (std::int32_t p : partitions) {
     std::int64_t low = 0;
     std::int64_t high = 0;
-    rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(reader.get(), topic.c_str(), p, &low,
-                                                               &high, remaining_ms(deadline));
+    rd_kafka_resp_err_t err = kafka::query_watermarks(reader.get(), topic, p, low, high, deadline);
     if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && !only.empty()) {
       continue;  // a topic (or partition) that does not exist reads as empty
     }
@@ -314,8 +313,8 @@ std::optional<ConsumedRecord> read_record(const KafkaSettings& settings, const s
       kafka::ClientRole::reader);
   std::int64_t low = 0;
   std::int64_t high = 0;
-  const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-      reader.get(), topic.c_str(), partition, &low, &high, remaining_ms(deadline));
+  const rd_kafka_resp_err_t err =
+      kafka::query_watermarks(reader.get(), topic, partition, low, high, deadline);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     throw KafkaError("kafka: offsets of \"" + topic + "\" partition " + std::to_string(partition) +
                      ": " + rd_kafka_err2str(err));

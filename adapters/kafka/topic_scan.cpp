@@ -113,8 +113,8 @@ ScanSummary scan_topic(const KafkaSettings& settings, const TopicScan& scan,
   for (std::int32_t p : chosen) {
     std::int64_t low = 0;
     std::int64_t high = 0;
-    const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-        reader.get(), scan.topic.c_str(), p, &low, &high, std::max(1, remaining_ms(deadline)));
+    const rd_kafka_resp_err_t err =
+        kafka::query_watermarks(reader.get(), scan.topic, p, low, high, deadline);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       throw KafkaError("kafka: end offsets of \"" + scan.topic + "\": " + rd_kafka_err2str(err));
     }
