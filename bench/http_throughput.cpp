@@ -56,6 +56,7 @@
 #include "adapters/kafka/acked_producer.h"
 #include "adapters/kafka/embedded_cluster.h"
 #include "adapters/kafka/kafka_config.h"
+#include "bench/bench_support.h"
 #include "adapters/kafka/topic_io.h"
 #include "gateway/app/admin_api.h"
 #include "gateway/app/config_loading.h"
@@ -84,25 +85,6 @@ struct Options {
   std::string only;  // "baseline" or "gateway": that side alone (for perf), no ratio
   bool keep_topics = false;  // this run's topics are deleted at the end unless set
 };
-
-double process_cpu_seconds(int pid) {
-  if (pid <= 0) return 0;
-  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-  if (f == nullptr) return 0;
-  char buf[1024] = {};
-  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-  std::fclose(f);
-  // Fields 14 and 15 (utime, stime, in clock ticks) follow the ")" that ends the name.
-  const char* p = std::strrchr(buf, ')');
-  if (p == nullptr || n == 0) return 0;
-  unsigned long utime = 0;
-  unsigned long stime = 0;
-  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
-                  &stime) != 2) {
-    return 0;
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 double thread_cpu_seconds() {
   timespec ts{};
@@ -317,38 +299,6 @@ void print_result(const char* side, int connections, const LoadResult& r, int br
     std::printf("\n  first error: %s\n", r.first_error_body.substr(0, 400).c_str());
   }
   std::fflush(stdout);
-}
-
-// Deletes this run's topics, so that runs do not pile up partitions on a shared broker (with
-// thousands of partitions, a busy single-node KRaft controller fences its own broker). Best
-// effort: reports a failure and carries on.
-void delete_topics(const KafkaSettings& settings, const std::vector<std::string>& topics) {
-  kafka::KafkaHandle admin = kafka::make_client(
-      kafka::make_conf(settings, kafka::ClientRole::admin), kafka::ClientRole::admin);
-  std::vector<rd_kafka_DeleteTopic_t*> requests;
-  for (const std::string& t : topics) requests.push_back(rd_kafka_DeleteTopic_new(t.c_str()));
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(admin.get());
-  rd_kafka_DeleteTopics(admin.get(), requests.data(), requests.size(), nullptr, queue);
-  rd_kafka_event_t* event = rd_kafka_queue_poll(queue, 30000);
-  if (event == nullptr) {
-    std::fprintf(stderr, "deleting this run's topics: no answer in 30 s\n");
-  } else {
-    if (rd_kafka_event_error(event) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      std::fprintf(stderr, "deleting this run's topics: %s\n", rd_kafka_event_error_string(event));
-    } else if (const auto* result = rd_kafka_event_DeleteTopics_result(event)) {
-      std::size_t n = 0;
-      const rd_kafka_topic_result_t** each = rd_kafka_DeleteTopics_result_topics(result, &n);
-      for (std::size_t i = 0; i < n; ++i) {
-        if (rd_kafka_topic_result_error(each[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-          std::fprintf(stderr, "deleting topic %s: %s\n", rd_kafka_topic_result_name(each[i]),
-                       rd_kafka_topic_result_error_string(each[i]));
-        }
-      }
-    }
-    rd_kafka_event_destroy(event);
-  }
-  rd_kafka_DeleteTopic_destroy_array(requests.data(), requests.size());
-  rd_kafka_queue_destroy(queue);
 }
 
 std::vector<int> parse_list(const std::string& s) {

@@ -36,6 +36,7 @@
 #include "adapters/kafka/embedded_cluster.h"
 #include "adapters/kafka/kafka_pipeline.h"
 #include "adapters/kafka/topic_io.h"
+#include "bench/bench_support.h"
 #include "gateway/app/config_loading.h"
 #include "gateway/app/sample_feed.h"
 
@@ -59,25 +60,6 @@ struct CpuTimes {
   double self = 0;
   double broker = 0;
 };
-
-double process_cpu_seconds(int pid) {
-  if (pid <= 0) return 0;
-  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
-  if (f == nullptr) return 0;
-  char buf[1024] = {};
-  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-  std::fclose(f);
-  // Fields 14 and 15 (utime, stime, in clock ticks) follow the ")" that ends the name.
-  const char* p = std::strrchr(buf, ')');
-  if (p == nullptr || n == 0) return 0;
-  unsigned long utime = 0;
-  unsigned long stime = 0;
-  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime,
-                  &stime) != 2) {
-    return 0;
-  }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
 
 CpuTimes cpu_now(int broker_pid) {
   return CpuTimes{process_cpu_seconds(::getpid()), process_cpu_seconds(broker_pid)};

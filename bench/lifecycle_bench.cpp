@@ -46,6 +46,7 @@
 #include "adapters/intake/input_decoders.h"
 #include "adapters/kafka/case_gateway.h"
 #include "adapters/kafka/kafka_config.h"
+#include "bench/bench_support.h"
 #include "adapters/kafka/rdkafka_handles.h"
 #include "adapters/kafka/topic_io.h"
 #include "gateway/app/config_loading.h"
@@ -508,23 +509,9 @@ void produce_states(const KafkaSettings& settings, const std::string& topic,
   }
 }
 
-// As http_throughput.cpp: best effort, reports a failure and carries on.
+// Best effort (bench_support.h).
 void delete_topic(const KafkaSettings& settings, const std::string& topic) {
-  kafka::KafkaHandle admin = kafka::make_client(
-      kafka::make_conf(settings, kafka::ClientRole::admin), kafka::ClientRole::admin);
-  rd_kafka_DeleteTopic_t* request = rd_kafka_DeleteTopic_new(topic.c_str());
-  kafka::QueueHandle queue(rd_kafka_queue_new(admin.get()));
-  rd_kafka_DeleteTopics(admin.get(), &request, 1, nullptr, queue.get());
-  kafka::EventHandle event(rd_kafka_queue_poll(queue.get(), 30000));
-  if (!event) {
-    std::fprintf(stderr, "deleting %s: no answer in 30 s\n", topic.c_str());
-  } else if (rd_kafka_event_error(event.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    std::fprintf(stderr, "deleting %s: %s\n", topic.c_str(),
-                 rd_kafka_event_error_string(event.get()));
-  } else {
-    std::printf("  topic %s deleted\n", topic.c_str());
-  }
-  rd_kafka_DeleteTopic_destroy(request);
+  if (delete_topics(settings, {topic})) std::printf("  topic %s deleted\n", topic.c_str());
 }
 
 struct Pass {
