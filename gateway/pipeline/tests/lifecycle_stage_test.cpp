@@ -9,6 +9,7 @@
 #include <map>
 
 #include "gateway/core/case_id.h"
+#include "gateway/pipeline/tests/tiny_decoder.h"
 #include "gateway/core/tests/lifecycle_fakes.h"
 
 namespace gw {
@@ -19,27 +20,7 @@ using testing::kHour;
 using testing::kMinute;
 using testing::kT0;
 
-// "ref|kind": a hotline case received at the record's timestamp.
-class TinyDecoder : public InputDecoder {
- public:
-  MaybeRefusal decode_into(std::string_view bytes, EpochMs received_at, Case& out) override {
-    const std::size_t bar = bytes.find('|');
-    if (bar == std::string_view::npos) {
-      return Refusal{RefusalCode::malformed_json, "", "expected ref|kind"};
-    }
-    Case c;
-    c.source = Source::hotline;
-    c.source_ref = std::string(bytes.substr(0, bar));
-    c.case_id = make_case_id(c.source, c.source_ref);
-    c.kind = std::string(bytes.substr(bar + 1));
-    c.description = "d";
-    c.received_at = received_at;
-    c.reported_at = received_at;
-    c.region.grid_code = "64020200100101";
-    out = std::move(c);
-    return std::nullopt;
-  }
-};
+using testing::TinyDecoder;
 
 // "caseId|department|action|updateId|minutes after kT0[|reason]".
 Result<StatusUpdate> tiny_update(std::string_view bytes) {
